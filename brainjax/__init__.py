@@ -1,0 +1,18 @@
+"""brainjax: differentiable brain dynamics in JAX (Equinox modules, Diffrax solvers)."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import inputs as inputs, neurons as neurons, populations as populations
+from . import surrogate as surrogate, synapses as synapses
+from ._dynamics import (
+    AbstractDynamics as AbstractDynamics,
+    AbstractEnergy as AbstractEnergy,
+    AbstractSpiking as AbstractSpiking,
+)
+from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
+from ._simulate import Monitor as Monitor, Solution as Solution, simulate as simulate
+
+try:
+    __version__ = version("brainjax")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"

@@ -1,0 +1,80 @@
+"""The model contracts: every brainjax model is one of these three abstract classes."""
+
+import abc
+from typing import Any
+
+import equinox as eqx
+from jaxtyping import Array, Float, PRNGKeyArray, PyTree, Scalar
+
+State = PyTree[Array]
+
+
+class AbstractDynamics(eqx.Module):
+    """A continuous-time dynamical system `dy/dt = f(t, y, args)`.
+
+    Subclasses implement:
+
+    - `init(key=None)`: the initial state, a PyTree of arrays.
+    - `vector_field(t, y, args)`: the time derivative of the state, with the same
+      PyTree structure as `y`. It has Diffrax's signature, so
+      `diffrax.ODETerm(model.vector_field)` works directly. `t` is in ms, `args` is the
+      external input at time `t` (as evaluated by [`brainjax.simulate`][] from its
+      `inputs` argument, or `None` when there is none), derivatives are per ms.
+
+    Optionally, for stochastic models with additive (diagonal) noise:
+
+    - `diffusion(t, y, args)`: a PyTree like `y` holding the noise amplitude of each
+      state variable (units of the variable per sqrt(ms)). The default returns `None`,
+      meaning the model is deterministic. `simulate` then solves the Ito SDE
+      `dy = f dt + g dW` with independent Wiener processes `W`.
+    """
+
+    @abc.abstractmethod
+    def init(self, key: PRNGKeyArray | None = None) -> State:
+        """Return the initial state."""
+
+    @abc.abstractmethod
+    def vector_field(self, t: Scalar | float, y: State, args: Any) -> State:
+        """Return `dy/dt` at time `t` (ms) for state `y` and input `args`."""
+
+    def diffusion(self, t: Scalar | float, y: State, args: Any) -> State | None:
+        """Return the diagonal noise amplitude, or `None` for a deterministic model."""
+        del t, y, args
+        return None
+
+
+class AbstractSpiking(AbstractDynamics):
+    """A hybrid system: continuous flow between spikes, discrete jumps at spikes.
+
+    In addition to the [`brainjax.AbstractDynamics`][] methods, subclasses implement:
+
+    - `spike(y)`: which units spike in state `y` (just after a continuous step), as a
+      float array of 0s and 1s produced by a [`brainjax.surrogate`][] function, so
+      gradients flow through it.
+    - `reset(y, spikes)`: the state after the post-spike jump (reset, refractoriness).
+
+    [`brainjax.simulate`][] integrates such a model with a fixed-step scan:
+    continuous step (any Diffrax solver's `step`), then `spike`, then `reset`.
+    """
+
+    @abc.abstractmethod
+    def spike(self, y: State) -> PyTree[Float[Array, "..."]]:
+        """Return the spikes (0./1., surrogate-differentiable) emitted in state `y`."""
+
+    @abc.abstractmethod
+    def reset(self, y: State, spikes: PyTree[Float[Array, "..."]]) -> State:
+        """Return the state after applying the post-spike jumps."""
+
+
+class AbstractEnergy(eqx.Module):
+    """A model defined by a scalar energy (Hopfield networks, dense associative
+    memories, predictive coding).
+
+    Subclasses implement `energy(x, args)`, returning a scalar. Its negative gradient
+    `-dE/dx` is the default gradient-flow vector field used when such a model is
+    relaxed or simulated.
+    """
+
+    @abc.abstractmethod
+    def energy(self, x: PyTree[Array], args: Any = None) -> Scalar:
+        """Return the energy of configuration `x` (a scalar)."""

@@ -1,0 +1,332 @@
+"""`simulate`: the one entry point that integrates every brainjax model."""
+
+from collections.abc import Callable
+from typing import Any
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import lineax as lx
+import numpy as np
+from jax.flatten_util import ravel_pytree
+from jaxtyping import Array, Float, PRNGKeyArray, PyTree
+
+from . import inputs as _inputs
+from ._dynamics import AbstractDynamics, AbstractSpiking, State
+from ._validate import check_count
+
+
+class Monitor(eqx.Module):
+    """What [`brainjax.simulate`][] records.
+
+    **Arguments:**
+
+    - `every`: record the state every `every` steps (the number of steps must be a
+      multiple of it). Spikes, when recorded, are kept for every step.
+    - `select`: a function `state -> PyTree` picking what to keep (e.g.
+      `lambda y: y.v`); `None` keeps the whole state.
+    - `spikes`: whether to record the spikes of a spiking model.
+    """
+
+    every: int = eqx.field(default=1, static=True)
+    select: Callable[[State], PyTree] | None = eqx.field(default=None, static=True)
+    spikes: bool = eqx.field(default=True, static=True)
+
+    def __check_init__(self):
+        check_count("every", self.every)
+
+    def pick(self, y: State) -> PyTree:
+        return y if self.select is None else self.select(y)
+
+
+class Solution(eqx.Module):
+    """The result of [`brainjax.simulate`][].
+
+    - `ts`: recording times (ms), `t0, t0 + every*dt, ..., t1`.
+    - `ys`: the monitored variables at `ts` (leading axis = time).
+    - `spikes`: for spiking models, the spikes of every step (leading axis = step,
+      step `i` covers `(t0 + i*dt, t0 + (i+1)*dt]`), as 0./1. floats; else `None`.
+    - `final`: the full state at `t1`, to continue a simulation with `y0=sol.final`.
+    - `dt`: the step (ms).
+    """
+
+    ts: Float[Array, " times"]
+    ys: PyTree[Array]
+    spikes: PyTree[Float[Array, "steps ..."]] | None
+    final: State
+    dt: float = eqx.field(static=True)
+
+    def population_rate(self) -> PyTree[Float[Array, " steps"]]:
+        """Instantaneous population rate (Hz) of each spiking population, per step."""
+        return jax.tree.map(
+            lambda s: s.reshape(s.shape[0], -1).mean(axis=1) * 1000.0 / self.dt,
+            self._require_spikes(),
+        )
+
+    def mean_rates(self) -> PyTree[Float[Array, "..."]]:
+        """Mean firing rate (Hz) of every neuron over the whole run."""
+        return jax.tree.map(
+            lambda s: s.mean(axis=0) * 1000.0 / self.dt, self._require_spikes()
+        )
+
+    def raster(self, spikes: Array | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Spike times (ms) and neuron indices as NumPy arrays, for plotting.
+
+        `spikes` defaults to `self.spikes` (which must then be a single array)."""
+        spikes = self._require_spikes() if spikes is None else spikes
+        if not isinstance(spikes, (jax.Array, np.ndarray)):
+            raise ValueError("`raster()` needs one population: pass `spikes=sol.spikes[name]`.")
+        steps, neurons = np.nonzero(np.asarray(spikes).reshape(spikes.shape[0], -1))
+        return float(self.ts[0]) + (steps + 1) * self.dt, neurons
+
+    def _require_spikes(self):
+        if self.spikes is None:
+            raise ValueError("this solution holds no spikes (not a spiking model, "
+                             "or `Monitor(spikes=False)`).")
+        return self.spikes
+
+
+def _concrete_float(name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, jax.errors.ConcretizationTypeError):
+        raise ValueError(
+            f"`{name}` must be a concrete number (it fixes the time grid), got {value!r}."
+        ) from None
+
+
+def _check_y0(model: AbstractDynamics, y0: State) -> None:
+    expected = jax.eval_shape(model.init)
+    got = jax.eval_shape(lambda: y0)
+    same_tree = jax.tree.structure(expected) == jax.tree.structure(got)
+    if not same_tree or any(
+        e.shape != g.shape for e, g in zip(jax.tree.leaves(expected), jax.tree.leaves(got))
+    ):
+        shapes = lambda tree: jax.tree.map(lambda x: x.shape, tree)  # noqa: E731
+        raise ValueError(
+            f"`y0` does not match the model's state: expected shapes {shapes(expected)}, "
+            f"got {shapes(got)}."
+        )
+
+
+def simulate(
+    model: AbstractDynamics,
+    t1: float,
+    dt: float,
+    *,
+    t0: float = 0.0,
+    y0: State | None = None,
+    key: PRNGKeyArray | None = None,
+    inputs: PyTree[Any] = None,
+    solver: diffrax.AbstractSolver | None = None,
+    monitor: Monitor | None = None,
+    stepsize_controller: diffrax.AbstractStepSizeController | None = None,
+    max_steps: int | None = None,
+    progress: bool = False,
+) -> Solution:
+    """Integrate `model` from `t0` to `t1` (ms).
+
+    **Arguments:**
+
+    - `model`: an [`brainjax.AbstractDynamics`][] (ODE/SDE path) or
+      [`brainjax.AbstractSpiking`][] (fixed-step hybrid path).
+    - `t1`, `dt`, `t0`: end time, step and start time in ms; `t1 - t0` must be a
+      multiple of `dt`. With an adaptive `stepsize_controller`, `dt` is the initial
+      step and the recording grid.
+    - `y0`: the initial state; defaults to `model.init(key)`.
+    - `key`: PRNG key, required when the model has a `diffusion` or an input is
+      stochastic. The same key gives bit-identical results.
+    - `inputs`: external input passed to the model as `args` (see
+      [`brainjax.inputs`][]): a number/array, a function of `t`, an `AbstractInput`,
+      or a PyTree of these.
+    - `solver`: a Diffrax solver. Default: `diffrax.Euler()` for spiking models,
+      `diffrax.Heun()` otherwise.
+    - `monitor`: a [`brainjax.Monitor`][] (what to record, how often).
+    - `stepsize_controller`: ODE/SDE path only, e.g. `diffrax.PIDController(1e-6,
+      1e-6)`; default constant steps of `dt`.
+    - `max_steps`: ODE/SDE path step budget (default: enough for constant steps).
+    - `progress`: show a tqdm progress bar.
+
+    **How it integrates:**
+
+    - Non-spiking models: `diffrax.diffeqsolve`; with a `diffusion`, the Ito SDE
+      `dy = f dt + g dW` driven by a `diffrax.VirtualBrownianTree`.
+    - Spiking models: a `jax.lax.scan` of fixed steps: the solver's `step` for the
+      continuous flow (inputs held constant over the step), then `model.spike`,
+      then `model.reset`. Spikes pass surrogate gradients, so `jax.grad` through this
+      scan is backpropagation through time.
+
+    Works under `jax.jit`, `jax.vmap` and `jax.grad` (time arguments must be static).
+
+    **Example:**
+
+    ```python
+    import brainjax as bj
+    lif = bj.neurons.LIF(n=10)
+    sol = bj.simulate(lif, t1=200.0, dt=0.1, inputs=400.0)  # 400 pA
+    sol.mean_rates()  # Hz
+    ```
+    """
+    if not isinstance(model, AbstractDynamics):
+        raise TypeError(f"`model` must be a brainjax.AbstractDynamics, got {type(model)}.")
+    t0, t1, dt = (_concrete_float(n, v) for n, v in (("t0", t0), ("t1", t1), ("dt", dt)))
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"`dt` must be positive, got {dt!r}.")
+    if not (np.isfinite(t1) and np.isfinite(t0) and t1 > t0):
+        raise ValueError(f"`t1` must be greater than `t0` ({t0!r}), got {t1!r}.")
+    n_steps = int(round((t1 - t0) / dt))
+    if n_steps < 1 or abs(n_steps * dt - (t1 - t0)) > 1e-6 * max(1.0, abs(t1 - t0)):
+        raise ValueError(f"`t1 - t0` ({t1 - t0!r} ms) must be a multiple of `dt` ({dt!r} ms).")
+    monitor = Monitor() if monitor is None else monitor
+    if not isinstance(monitor, Monitor):
+        raise ValueError(f"`monitor` must be a brainjax.Monitor, got {monitor!r}.")
+    if n_steps % monitor.every:
+        raise ValueError(
+            f"the number of steps ({n_steps}) must be a multiple of `monitor.every` "
+            f"({monitor.every})."
+        )
+    spiking = isinstance(model, AbstractSpiking)
+    if solver is None:
+        solver = diffrax.Euler() if spiking else diffrax.Heun()
+    if not isinstance(solver, diffrax.AbstractSolver):
+        raise ValueError(f"`solver` must be a diffrax.AbstractSolver, got {solver!r}.")
+    if spiking and stepsize_controller is not None:
+        raise ValueError("`stepsize_controller` is not available for spiking models, "
+                         f"which use fixed steps; got {stepsize_controller!r}.")
+    inputs = _inputs.normalise(inputs)
+    if not spiking and _inputs.is_stochastic(inputs):
+        raise ValueError("stochastic inputs (e.g. PoissonSpikes) need the fixed-step "
+                         "path of a spiking model; use a model `diffusion` for noise.")
+    if key is None:
+        init_key = noise_key = input_key = None
+    else:
+        init_key, noise_key, input_key = jax.random.split(key, 3)
+    if y0 is None:
+        y0 = model.init(init_key)
+    else:
+        _check_y0(model, y0)
+    args0 = jax.eval_shape(
+        lambda: _inputs.evaluate(inputs, t0, dt=dt, key=jax.random.key(0))
+    )
+    stochastic = jax.eval_shape(model.diffusion, t0, y0, args0) is not None
+    if (stochastic or _inputs.is_stochastic(inputs)) and key is None:
+        raise ValueError("`key` is required: the model has noise or a stochastic input.")
+    grid = (t0, dt, n_steps)
+    if spiking:
+        return _scan(model, y0, inputs, solver, monitor, grid, noise_key if stochastic else None,
+                     input_key, progress)
+    controller = diffrax.ConstantStepSize() if stepsize_controller is None else stepsize_controller
+    if max_steps is None:
+        adaptive = not isinstance(controller, diffrax.ConstantStepSize)
+        max_steps = max(4096, 16 * n_steps) if adaptive else n_steps + 2
+    return _diffeqsolve(model, y0, inputs, solver, monitor, grid, noise_key if stochastic else None,
+                        controller, max_steps, progress)
+
+
+def _ravel(tree: PyTree) -> Array:
+    return ravel_pytree(tree)[0]
+
+
+def _terms(model, inputs, unravel, noise_key, brownian):
+    """Diffrax terms in flat coordinates (noise) or in the model's own PyTree."""
+
+    def drift(t, y, args):
+        if args is None:  # ODE path: the inputs are evaluated at every stage time
+            args = _inputs.evaluate(inputs, t)
+        if unravel is None:
+            return model.vector_field(t, y, args)
+        return _ravel(model.vector_field(t, unravel(y), args))
+
+    if noise_key is None:
+        return diffrax.ODETerm(drift)
+
+    def diffusion(t, y, args):
+        if args is None:
+            args = _inputs.evaluate(inputs, t)
+        state = unravel(y)
+        g = model.diffusion(t, state, args)
+        g = jax.tree.map(lambda g_, y_: jnp.broadcast_to(g_, y_.shape), g, state)
+        return lx.DiagonalLinearOperator(_ravel(g))
+
+    return diffrax.MultiTerm(diffrax.ODETerm(drift), diffrax.ControlTerm(diffusion, brownian))
+
+
+@eqx.filter_jit
+def _diffeqsolve(model, y0, inputs, solver, monitor, grid, noise_key, controller, max_steps,
+                 progress):
+    t0, dt, n_steps = grid
+    t1 = t0 + dt * n_steps
+    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
+    unravel = None
+    y_start = y0
+    brownian = None
+    if noise_key is not None:
+        y_start, unravel = ravel_pytree(y0)
+        brownian = diffrax.VirtualBrownianTree(t0, t1, tol=dt / 2, shape=y_start.shape,
+                                               key=noise_key)
+    as_state = (lambda y: y) if unravel is None else unravel
+    saveat = diffrax.SaveAt(subs=[
+        diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
+        diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
+    ])
+    sol = diffrax.diffeqsolve(
+        _terms(model, inputs, unravel, noise_key, brownian), solver, t0, t1, dt, y_start,
+        None, saveat=saveat, stepsize_controller=controller, max_steps=max_steps,
+        progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
+    )
+    ys, final = sol.ys
+    return Solution(ts=ts, ys=ys, spikes=None, final=jax.tree.map(lambda x: x[0], final), dt=dt)
+
+
+@eqx.filter_jit
+def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progress):
+    t0, dt, n_steps = grid
+    if noise_key is None:
+        unravel, y_start = None, y0
+        brownian = None
+    else:
+        y_start, unravel = ravel_pytree(y0)
+        brownian = diffrax.UnsafeBrownianPath(shape=y_start.shape, key=noise_key)
+    as_state = (lambda y: y) if unravel is None else unravel
+    as_flat = (lambda y: y) if unravel is None else _ravel
+    terms = _terms(model, inputs, unravel, noise_key, brownian)
+    stochastic_inputs = _inputs.is_stochastic(inputs)
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
+
+    def args_at(i, t):
+        key = jax.random.fold_in(input_key, i) if stochastic_inputs else None
+        return _inputs.evaluate(inputs, t, dt=dt, key=key)
+
+    solver_state = solver.init(terms, t0, t0 + dt, y_start, args_at(0, t0))
+
+    def step(carry, i):
+        y, solver_state, meter_state = carry
+        t = t0 + i * dt
+        y, _, _, solver_state, _ = solver.step(
+            terms, t, t + dt, y, args_at(i, t), solver_state, made_jump=True
+        )
+        state = as_state(y)
+        spikes = model.spike(state)
+        y = as_flat(model.reset(state, spikes))
+        if meter is not None:
+            meter_state = meter.step(meter_state, (i + 1) / n_steps)
+        return (y, solver_state, meter_state), (spikes if monitor.spikes else None)
+
+    def chunk(carry, chunk_index):
+        record = monitor.pick(as_state(carry[0]))
+        steps = chunk_index * monitor.every + jnp.arange(monitor.every)
+        carry, spikes = jax.lax.scan(step, carry, steps)
+        return carry, (record, spikes)
+
+    meter_state = None if meter is None else meter.init()
+    carry = (y_start, solver_state, meter_state)
+    carry, (records, spikes) = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
+    if meter is not None:
+        meter.close(carry[2])
+    final = as_state(carry[0])
+    ys = jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
+    if spikes is not None:
+        spikes = jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), spikes)
+    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
+    return Solution(ts=ts, ys=ys, spikes=spikes, final=final, dt=dt)
