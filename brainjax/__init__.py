@@ -2,8 +2,17 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import inputs as inputs, neurons as neurons, populations as populations
-from . import surrogate as surrogate, synapses as synapses
+from . import (
+    analysis as analysis,
+    datasets as datasets,
+    fit as fit,
+    inputs as inputs,
+    neurons as neurons,
+    plot as plot,
+    populations as populations,
+    surrogate as surrogate,
+    synapses as synapses,
+)
 from ._dynamics import (
     AbstractDynamics as AbstractDynamics,
     AbstractEnergy as AbstractEnergy,

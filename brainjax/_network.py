@@ -35,14 +35,20 @@ class Projection(eqx.Module):
 
     def __init__(self, pre: str, post: str, weights: ArrayLike, synapse: AbstractSynapse):
         if not isinstance(synapse, AbstractSynapse):
-            raise ValueError(f"`synapse` must be a brainjax.synapses.AbstractSynapse, got {synapse!r}.")
+            raise ValueError(
+                f"`synapse` must be a brainjax.synapses.AbstractSynapse, got {synapse!r}."
+            )
         if np.ndim(weights) != 2:
-            raise ValueError(f"`weights` must be a 2-d (n_pre, n_post) array, got shape {np.shape(weights)}.")
+            raise ValueError(
+                f"`weights` must be a 2-d (n_pre, n_post) array, got shape {np.shape(weights)}."
+            )
         check_finite("weights", weights)
         self.pre, self.post, self.synapse = pre, post, synapse
         self.weights = jnp.asarray(weights, dtype=float)
 
-    def deliver(self, g: Float[Array, " n_post"], spikes: Float[Array, " n_pre"]) -> Float[Array, " n_post"]:
+    def deliver(
+        self, g: Float[Array, " n_post"], spikes: Float[Array, " n_pre"]
+    ) -> Float[Array, " n_post"]:
         return self.synapse.deliver(g, spikes @ self.weights)
 
 
@@ -77,7 +83,9 @@ class Network(AbstractSpiking):
     populations: dict[str, AbstractSpiking]
     projections: tuple[Projection, ...]
 
-    def __init__(self, populations: Mapping[str, AbstractSpiking], projections: Sequence[Projection] = ()):
+    def __init__(
+        self, populations: Mapping[str, AbstractSpiking], projections: Sequence[Projection] = ()
+    ):
         populations = dict(populations)
         for name, pop in populations.items():
             if not isinstance(pop, AbstractSpiking):
@@ -86,17 +94,25 @@ class Network(AbstractSpiking):
             for role in ("pre", "post"):
                 name = getattr(proj, role)
                 if name not in populations:
-                    raise ValueError(f"projection `{role}={name!r}` is not a population "
-                                     f"(have {sorted(populations)}).")
+                    raise ValueError(
+                        f"projection `{role}={name!r}` is not a population "
+                        f"(have {sorted(populations)})."
+                    )
             expected = (populations[proj.pre].n, populations[proj.post].n)
             if proj.weights.shape != expected:
-                raise ValueError(f"`weights` of projection {proj.pre}->{proj.post} must have shape "
-                                 f"{expected}, got {proj.weights.shape}.")
+                raise ValueError(
+                    f"`weights` of projection {proj.pre}->{proj.post} must have shape "
+                    f"{expected}, got {proj.weights.shape}."
+                )
         self.populations = populations
         self.projections = tuple(projections)
 
     def init(self, key: PRNGKeyArray | None = None) -> NetworkState:
-        keys = [None] * len(self.populations) if key is None else jax.random.split(key, len(self.populations))
+        keys = (
+            [None] * len(self.populations)
+            if key is None
+            else jax.random.split(key, len(self.populations))
+        )
         neurons = {name: pop.init(k) for (name, pop), k in zip(self.populations.items(), keys)}
         synapses = tuple(p.synapse.init(self.populations[p.post].n) for p in self.projections)
         return NetworkState(neurons=neurons, synapses=synapses)
@@ -107,8 +123,10 @@ class Network(AbstractSpiking):
         for proj, g in zip(self.projections, y.synapses):
             v_post = getattr(y.neurons[proj.post], "v", None)
             currents[proj.post] = currents[proj.post] + proj.synapse.current(g, v_post)
-        neurons = {name: pop.vector_field(t, y.neurons[name], currents[name])
-                   for name, pop in self.populations.items()}
+        neurons = {
+            name: pop.vector_field(t, y.neurons[name], currents[name])
+            for name, pop in self.populations.items()
+        }
         synapses = tuple(p.synapse.vector_field(t, g) for p, g in zip(self.projections, y.synapses))
         return NetworkState(neurons=neurons, synapses=synapses)
 
@@ -116,7 +134,8 @@ class Network(AbstractSpiking):
         return {name: pop.spike(y.neurons[name]) for name, pop in self.populations.items()}
 
     def reset(self, y: NetworkState, spikes: dict[str, Float[Array, " n"]]) -> NetworkState:
-        neurons = {name: pop.reset(y.neurons[name], spikes[name])
-                   for name, pop in self.populations.items()}
+        neurons = {
+            name: pop.reset(y.neurons[name], spikes[name]) for name, pop in self.populations.items()
+        }
         synapses = tuple(p.deliver(g, spikes[p.pre]) for p, g in zip(self.projections, y.synapses))
         return NetworkState(neurons=neurons, synapses=synapses)

@@ -66,9 +66,7 @@ class Solution(eqx.Module):
 
     def mean_rates(self) -> PyTree[Float[Array, "..."]]:
         """Mean firing rate (Hz) of every neuron over the whole run."""
-        return jax.tree.map(
-            lambda s: s.mean(axis=0) * 1000.0 / self.dt, self._require_spikes()
-        )
+        return jax.tree.map(lambda s: s.mean(axis=0) * 1000.0 / self.dt, self._require_spikes())
 
     def raster(self, spikes: Array | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Spike times (ms) and neuron indices as NumPy arrays, for plotting.
@@ -82,8 +80,9 @@ class Solution(eqx.Module):
 
     def _require_spikes(self):
         if self.spikes is None:
-            raise ValueError("this solution holds no spikes (not a spiking model, "
-                             "or `Monitor(spikes=False)`).")
+            raise ValueError(
+                "this solution holds no spikes (not a spiking model, or `Monitor(spikes=False)`)."
+            )
         return self.spikes
 
 
@@ -192,12 +191,16 @@ def simulate(
     if not isinstance(solver, diffrax.AbstractSolver):
         raise ValueError(f"`solver` must be a diffrax.AbstractSolver, got {solver!r}.")
     if spiking and stepsize_controller is not None:
-        raise ValueError("`stepsize_controller` is not available for spiking models, "
-                         f"which use fixed steps; got {stepsize_controller!r}.")
+        raise ValueError(
+            "`stepsize_controller` is not available for spiking models, "
+            f"which use fixed steps; got {stepsize_controller!r}."
+        )
     inputs = _inputs.normalise(inputs)
     if not spiking and _inputs.is_stochastic(inputs):
-        raise ValueError("stochastic inputs (e.g. PoissonSpikes) need the fixed-step "
-                         "path of a spiking model; use a model `diffusion` for noise.")
+        raise ValueError(
+            "stochastic inputs (e.g. PoissonSpikes) need the fixed-step "
+            "path of a spiking model; use a model `diffusion` for noise."
+        )
     if key is None:
         init_key = noise_key = input_key = None
     else:
@@ -206,22 +209,39 @@ def simulate(
         y0 = model.init(init_key)
     else:
         _check_y0(model, y0)
-    args0 = jax.eval_shape(
-        lambda: _inputs.evaluate(inputs, t0, dt=dt, key=jax.random.key(0))
-    )
+    args0 = jax.eval_shape(lambda: _inputs.evaluate(inputs, t0, dt=dt, key=jax.random.key(0)))
     stochastic = jax.eval_shape(model.diffusion, t0, y0, args0) is not None
     if (stochastic or _inputs.is_stochastic(inputs)) and key is None:
         raise ValueError("`key` is required: the model has noise or a stochastic input.")
     grid = (t0, dt, n_steps)
     if spiking:
-        return _scan(model, y0, inputs, solver, monitor, grid, noise_key if stochastic else None,
-                     input_key, progress)
+        return _scan(
+            model,
+            y0,
+            inputs,
+            solver,
+            monitor,
+            grid,
+            noise_key if stochastic else None,
+            input_key,
+            progress,
+        )
     controller = diffrax.ConstantStepSize() if stepsize_controller is None else stepsize_controller
     if max_steps is None:
         adaptive = not isinstance(controller, diffrax.ConstantStepSize)
         max_steps = max(4096, 16 * n_steps) if adaptive else n_steps + 2
-    return _diffeqsolve(model, y0, inputs, solver, monitor, grid, noise_key if stochastic else None,
-                        controller, max_steps, progress)
+    return _diffeqsolve(
+        model,
+        y0,
+        inputs,
+        solver,
+        monitor,
+        grid,
+        noise_key if stochastic else None,
+        controller,
+        max_steps,
+        progress,
+    )
 
 
 def _ravel(tree: PyTree) -> Array:
@@ -253,8 +273,9 @@ def _terms(model, inputs, unravel, noise_key, brownian):
 
 
 @eqx.filter_jit
-def _diffeqsolve(model, y0, inputs, solver, monitor, grid, noise_key, controller, max_steps,
-                 progress):
+def _diffeqsolve(
+    model, y0, inputs, solver, monitor, grid, noise_key, controller, max_steps, progress
+):
     t0, dt, n_steps = grid
     t1 = t0 + dt * n_steps
     ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
@@ -263,16 +284,27 @@ def _diffeqsolve(model, y0, inputs, solver, monitor, grid, noise_key, controller
     brownian = None
     if noise_key is not None:
         y_start, unravel = ravel_pytree(y0)
-        brownian = diffrax.VirtualBrownianTree(t0, t1, tol=dt / 2, shape=y_start.shape,
-                                               key=noise_key)
+        brownian = diffrax.VirtualBrownianTree(
+            t0, t1, tol=dt / 2, shape=y_start.shape, key=noise_key
+        )
     as_state = (lambda y: y) if unravel is None else unravel
-    saveat = diffrax.SaveAt(subs=[
-        diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
-        diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
-    ])
+    saveat = diffrax.SaveAt(
+        subs=[
+            diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
+            diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
+        ]
+    )
     sol = diffrax.diffeqsolve(
-        _terms(model, inputs, unravel, noise_key, brownian), solver, t0, t1, dt, y_start,
-        None, saveat=saveat, stepsize_controller=controller, max_steps=max_steps,
+        _terms(model, inputs, unravel, noise_key, brownian),
+        solver,
+        t0,
+        t1,
+        dt,
+        y_start,
+        None,
+        saveat=saveat,
+        stepsize_controller=controller,
+        max_steps=max_steps,
         progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
     )
     ys, final = sol.ys

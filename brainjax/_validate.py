@@ -35,9 +35,7 @@ def check_nonnegative(name: str, value: Any) -> None:
     """Raise `ValueError` unless every element of `value` is finite and >= 0."""
     array = _concrete(value)
     if array is not None and not (np.all(np.isfinite(array)) and np.all(array >= 0)):
-        raise ValueError(
-            f"`{name}` must be non-negative and finite, got {_describe(array)}."
-        )
+        raise ValueError(f"`{name}` must be non-negative and finite, got {_describe(array)}.")
 
 
 def check_finite(name: str, value: Any) -> None:
@@ -58,6 +56,4 @@ def check_shape(name: str, value: Any, n: int) -> None:
     """Raise `ValueError` unless `value` is a scalar or has shape `(n,)`."""
     shape = np.shape(value)
     if shape not in ((), (n,)):
-        raise ValueError(
-            f"`{name}` must be a scalar or have shape ({n},), got shape {shape}."
-        )
+        raise ValueError(f"`{name}` must be a scalar or have shape ({n},), got shape {shape}.")

@@ -29,17 +29,26 @@ def run(out: Path, smoke: bool) -> str:
             Projection("I", "I", w_i[:, n_e:], synapses.Exponential(tau=10.0)),
         ],
     )
-    drive = {name: inputs.PoissonSpikes(rate=2000.0, n=pop.n, weight=200.0)
-             for name, pop in net.populations.items()}
-    sol = simulate(net, t1=t1, dt=0.1, key=key_sim, inputs=drive,
-                   monitor=Monitor(every=10, select=lambda y: y.neurons["E"].v[:3]),
-                   progress=True)
+    drive = {
+        name: inputs.PoissonSpikes(rate=2000.0, n=pop.n, weight=200.0)
+        for name, pop in net.populations.items()
+    }
+    sol = simulate(
+        net,
+        t1=t1,
+        dt=0.1,
+        key=key_sim,
+        inputs=drive,
+        monitor=Monitor(every=10, select=lambda y: y.neurons["E"].v[:3]),
+        progress=True,
+    )
     rates = {name: float(np.mean(r)) for name, r in sol.mean_rates().items()}
 
     import matplotlib.pyplot as plt
 
-    fig, (ax_raster, ax_rate, ax_v) = plt.subplots(3, 1, figsize=(7, 7), sharex=True,
-                                                  layout="constrained")
+    fig, (ax_raster, ax_rate, ax_v) = plt.subplots(
+        3, 1, figsize=(7, 7), sharex=True, layout="constrained"
+    )
     plot.raster(sol.spikes, sol.dt, ax=ax_raster)
     ax_raster.set_title(f"LIF network: {n_e} E + {n_i} I, Poisson drive")
     steps = np.arange(1, len(sol.spikes["E"]) + 1) * sol.dt

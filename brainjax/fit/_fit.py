@@ -38,14 +38,17 @@ def _batches(data: PyTree, batch_size: int | None, key: PRNGKeyArray) -> Iterato
         order = np.asarray(jax.random.permutation(jax.random.fold_in(key, epoch), n))
         for start in range(0, n - batch_size + 1, batch_size):
             index = order[start : start + batch_size]
-            yield jax.tree.map(lambda x: x[index], data)
+            yield jax.tree.map(lambda x, index=index: x[index], data)
         epoch += 1
 
 
 def _nonfinite_leaves(tree: PyTree) -> list[str]:
     leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
-    return [jax.tree_util.keystr(path) for path, leaf in leaves
-            if eqx.is_inexact_array(leaf) and not bool(jnp.all(jnp.isfinite(leaf)))]
+    return [
+        jax.tree_util.keystr(path)
+        for path, leaf in leaves
+        if eqx.is_inexact_array(leaf) and not bool(jnp.all(jnp.isfinite(leaf)))
+    ]
 
 
 def fit(
@@ -108,13 +111,22 @@ def fit(
         loss, grads = eqx.filter_value_and_grad(loss_of)(params)
         updates, opt_state = optimizer.update(grads, opt_state, params)
         params = eqx.apply_updates(params, updates)
-        finite = jnp.all(jnp.stack([jnp.array(True)] + [jnp.all(jnp.isfinite(x)) for x in
-                                    jax.tree.leaves(eqx.filter(params, eqx.is_inexact_array))]))
+        finite = jnp.all(
+            jnp.stack(
+                [jnp.array(True)]
+                + [
+                    jnp.all(jnp.isfinite(x))
+                    for x in jax.tree.leaves(eqx.filter(params, eqx.is_inexact_array))
+                ]
+            )
+        )
         return params, opt_state, loss, finite
 
     if data is None:
         batches: Iterator = iter(lambda: None, 0)
-    elif isinstance(data, Iterable) and not isinstance(data, (dict, tuple, list, jax.Array, np.ndarray)):
+    elif isinstance(data, Iterable) and not isinstance(
+        data, (dict, tuple, list, jax.Array, np.ndarray)
+    ):
         batches = iter(data)
     else:
         batches = _batches(data, batch_size, key)
@@ -134,5 +146,9 @@ def fit(
         bar.set_postfix(loss=f"{loss:.4g}")
         if callback is not None and callback(step, loss, eqx.combine(params, static)):
             break
-    return FitResult(model=eqx.combine(params, static), opt_state=opt_state,
-                     history=np.asarray(history), step=len(history))
+    return FitResult(
+        model=eqx.combine(params, static),
+        opt_state=opt_state,
+        history=np.asarray(history),
+        step=len(history),
+    )

@@ -14,8 +14,15 @@ def _axes(ax: Axes | None, figsize=(6.0, 3.5)) -> Axes:
     return ax
 
 
-def raster(spikes, dt: float, *, t0: float = 0.0, ax: Axes | None = None,
-           colors: Mapping[str, str] | None = None, markersize: float = 1.5) -> Axes:
+def raster(
+    spikes,
+    dt: float,
+    *,
+    t0: float = 0.0,
+    ax: Axes | None = None,
+    colors: Mapping[str, str] | None = None,
+    markersize: float = 1.5,
+) -> Axes:
     """Spike raster. `spikes` is a `(steps, n)` array or a dict of them (one colour
     per population, stacked vertically); `dt` and `t0` in ms."""
     ax = _axes(ax)
@@ -25,8 +32,14 @@ def raster(spikes, dt: float, *, t0: float = 0.0, ax: Axes | None = None,
         s = np.asarray(s).reshape(np.shape(s)[0], -1)
         steps, neurons = np.nonzero(s)
         color = (colors or {}).get(name, f"C{index}")
-        ax.plot(t0 + (steps + 1) * dt, neurons + offset, "|", ms=markersize, color=color,
-                label=name or None)
+        ax.plot(
+            t0 + (steps + 1) * dt,
+            neurons + offset,
+            "|",
+            ms=markersize,
+            color=color,
+            label=name or None,
+        )
         offset += s.shape[1]
     ax.set(xlabel="time (ms)", ylabel="neuron", ylim=(-0.5, offset - 0.5))
     if len(groups) > 1:
@@ -34,8 +47,9 @@ def raster(spikes, dt: float, *, t0: float = 0.0, ax: Axes | None = None,
     return ax
 
 
-def traces(ts, ys, *, ax: Axes | None = None, labels=None, ylabel: str = "",
-           xlabel: str = "time (ms)") -> Axes:
+def traces(
+    ts, ys, *, ax: Axes | None = None, labels=None, ylabel: str = "", xlabel: str = "time (ms)"
+) -> Axes:
     """Line plot of variables over time: `ys` has shape `(len(ts),)` or `(len(ts), k)`."""
     ax = _axes(ax)
     ys = np.asarray(ys).reshape(len(ts), -1)
@@ -55,9 +69,17 @@ def population_rate(ts, rate, *, ax: Axes | None = None, smooth: int = 1) -> Axe
     return traces(ts, rate, ax=ax, ylabel="rate (Hz)")
 
 
-def phase_plane(field: Callable[[np.ndarray, np.ndarray], tuple], xlim, ylim, *,
-                ax: Axes | None = None, resolution: int = 201, labels=("x", "y"),
-                trajectory=None, fixed_points=None) -> Axes:
+def phase_plane(
+    field: Callable[[np.ndarray, np.ndarray], tuple],
+    xlim,
+    ylim,
+    *,
+    ax: Axes | None = None,
+    resolution: int = 201,
+    labels=("x", "y"),
+    trajectory=None,
+    fixed_points=None,
+) -> Axes:
     """Phase plane of a 2-d system `field(x, y) -> (dx, dy)` (vectorised over grids):
     streamlines, the two nullclines (dx = 0 solid, dy = 0 dashed), an optional
     trajectory `(xs, ys)` and fixed points `[(x, y), ...]`."""

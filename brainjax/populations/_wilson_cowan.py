@@ -70,8 +70,24 @@ class WilsonCowan(AbstractDynamics):
 
     def __check_init__(self):
         check_count("n", self.n)
-        for name in ("tau_e", "tau_i", "c_ee", "c_ei", "c_ie", "c_ii", "a_e", "a_i", "theta_e",
-                     "theta_i", "r_e", "r_i", "p_e", "p_i", "e_init", "i_init"):
+        for name in (
+            "tau_e",
+            "tau_i",
+            "c_ee",
+            "c_ei",
+            "c_ie",
+            "c_ii",
+            "a_e",
+            "a_i",
+            "theta_e",
+            "theta_i",
+            "r_e",
+            "r_i",
+            "p_e",
+            "p_i",
+            "e_init",
+            "i_init",
+        ):
             check_shape(name, getattr(self, name), self.n)
             check_finite(name, getattr(self, name))
         for name in ("tau_e", "tau_i", "a_e", "a_i"):

@@ -24,4 +24,6 @@ class AbstractSynapse(eqx.Module):
         return g + increment
 
     @abc.abstractmethod
-    def current(self, g: Float[Array, " n"], v: Float[Array, " n"] | None) -> Float[Array, " n"]: ...
+    def current(
+        self, g: Float[Array, " n"], v: Float[Array, " n"] | None
+    ) -> Float[Array, " n"]: ...
