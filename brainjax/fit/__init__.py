@@ -1,5 +1,27 @@
-"""Fitting: the one training loop (`fit`) used by every brainjax model family."""
+"""Fitting: the one training loop (`fit`) used by every brainjax model family, losses
+for neuroscience targets, parameter constraints and checkpoints."""
 
 from ._fit import FitResult as FitResult, fit as fit
+from ._losses import (
+    fc_correlation as fc_correlation,
+    fc_loss as fc_loss,
+    functional_connectivity as functional_connectivity,
+    power_spectrum as power_spectrum,
+    rate_loss as rate_loss,
+    spectrum_loss as spectrum_loss,
+    van_rossum_loss as van_rossum_loss,
+    victor_purpura_loss as victor_purpura_loss,
+)
 
-__all__ = ["fit", "FitResult"]
+__all__ = [
+    "fit",
+    "FitResult",
+    "functional_connectivity",
+    "fc_correlation",
+    "fc_loss",
+    "rate_loss",
+    "van_rossum_loss",
+    "victor_purpura_loss",
+    "power_spectrum",
+    "spectrum_loss",
+]
