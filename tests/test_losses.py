@@ -89,7 +89,8 @@ def test_victor_purpura_matches_edit_distance():
         a[ia], b[ib] = 1.0, 1.0
     a[1000] = 1.0
     b[1500] = 1.0
-    expected = _victor_purpura_reference(np.nonzero(a[:, 0])[0] * dt, np.nonzero(b[:, 0])[0] * dt, q)
+    times = lambda s: np.nonzero(s[:, 0])[0] * dt
+    expected = _victor_purpura_reference(times(a), times(b), q)
     np.testing.assert_allclose(expected, 0.5 + 1.5 + 2 + 1 + 1)
     np.testing.assert_allclose(bj.fit.victor_purpura_loss(a, b, dt=dt, q=q), expected, rtol=1e-5)
     np.testing.assert_allclose(bj.fit.victor_purpura_loss(a, a, dt=dt, q=q), 0.0, atol=1e-6)
