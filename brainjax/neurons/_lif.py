@@ -1,15 +1,10 @@
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
-from .._validate import check_count, check_finite, check_nonnegative, check_positive, check_shape
 from ..surrogate import AbstractSurrogate, SuperSpike
-
-# Refractory countdowns are compared with this (ms) rather than 0, so that float32
-# round-off in `t_ref - k * dt` does not add a spurious extra step.
-_REFRACTORY_TOL = 1e-4
+from ._base import check_parameters, full, refractory_flow, spike_reset
 
 
 class LIFState(eqx.Module):
@@ -68,36 +63,22 @@ class LIF(AbstractSpiking):
     surrogate: AbstractSurrogate = SuperSpike()
 
     def __check_init__(self):
-        check_count("n", self.n)
-        for name in ("tau_m", "c_m", "v_rest", "v_reset", "v_th", "t_ref", "v_init"):
-            value = getattr(self, name)
-            if value is not None:
-                check_shape(name, value, self.n)
-                check_finite(name, value)
-        check_positive("tau_m", self.tau_m)
-        check_positive("c_m", self.c_m)
-        check_nonnegative("t_ref", self.t_ref)
+        names = ("tau_m", "c_m", "v_rest", "v_reset", "v_th", "t_ref", "v_init")
+        check_parameters(self, names, positive=("tau_m", "c_m"), nonnegative=("t_ref",))
 
     def init(self, key: PRNGKeyArray | None = None) -> LIFState:
         v = self.v_rest if self.v_init is None else self.v_init
-        v = jnp.broadcast_to(jnp.asarray(v, dtype=float), (self.n,))
-        return LIFState(v=v, refractory=jnp.zeros((self.n,)))
+        return LIFState(v=full(v, self.n), refractory=jnp.zeros((self.n,)))
 
     def vector_field(self, t, y: LIFState, args) -> LIFState:
         current = 0.0 if args is None else args
         dv = (self.v_rest - y.v) / self.tau_m + current / self.c_m
-        refractory = y.refractory > _REFRACTORY_TOL
-        return LIFState(
-            v=jnp.where(refractory, 0.0, dv),
-            refractory=jnp.where(refractory, -1.0, 0.0),
-        )
+        dv, d_refractory = refractory_flow(dv, y.refractory)
+        return LIFState(v=dv, refractory=d_refractory)
 
     def spike(self, y: LIFState) -> Float[Array, " n"]:
         return self.surrogate(y.v - self.v_th)
 
     def reset(self, y: LIFState, spikes: Float[Array, " n"]) -> LIFState:
-        s = jax.lax.stop_gradient(spikes)
-        return LIFState(
-            v=y.v + s * (self.v_reset - y.v),
-            refractory=jnp.where(s > 0, self.t_ref, jnp.maximum(y.refractory, 0.0)),
-        )
+        v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
+        return LIFState(v=v, refractory=refractory)

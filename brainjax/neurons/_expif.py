@@ -1,0 +1,100 @@
+import equinox as eqx
+import jax.numpy as jnp
+from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
+
+from .._dynamics import AbstractSpiking
+from ..surrogate import AbstractSurrogate, SuperSpike
+from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
+
+
+class ExpIFState(eqx.Module):
+    """State of a [`brainjax.neurons.ExpIF`][] population.
+
+    - `v`: membrane potential (mV), shape `(n,)`.
+    - `refractory`: time left in the refractory period (ms), shape `(n,)`.
+    """
+
+    v: Float[Array, " n"]
+    refractory: Float[Array, " n"]
+
+
+def exp_term(v, v_t, delta_t, v_peak):
+    """`delta_t * exp((v - v_t) / delta_t)` with `v` capped at the cutoff `v_peak`, so
+    that an Euler step overshooting the cutoff stays finite (it is reset anyway)."""
+    return delta_t * jnp.exp((jnp.minimum(v, v_peak) - v_t) / delta_t)
+
+
+class ExpIF(AbstractSpiking):
+    """Exponential integrate-and-fire neurons (Fourcaud-Trocme et al. 2003).
+
+        tau_m dv/dt = -(v - v_rest) + delta_t exp((v - v_t) / delta_t) + (tau_m / c_m) I
+
+    The exponential term is the spike-initiation current of sodium channels: below
+    `v_t` the neuron is a leaky integrator, above it `v` diverges in finite time. The
+    divergence is cut at `v_peak`: a spike is emitted when `v > v_peak`, then
+    `v <- v_reset` and `v` is clamped for `t_ref` ms. `I` is the input current in pA.
+    Parameters may be scalars or `(n,)` arrays.
+
+    The rheobase (smallest constant current that fires) is
+    `I_rh = (c_m / tau_m) (v_t - v_rest - delta_t)`.
+
+    **Arguments:**
+
+    - `n`: number of neurons.
+    - `tau_m`: membrane time constant (ms), > 0.
+    - `c_m`: membrane capacitance (pF), > 0.
+    - `v_rest`, `v_reset`: resting and reset potentials (mV).
+    - `v_t`: the soft threshold, where the exponential takes over (mV).
+    - `delta_t`: slope factor (mV), > 0; `delta_t -> 0` recovers the LIF.
+    - `v_peak`: spike cutoff (mV), > `v_t`.
+    - `t_ref`: absolute refractory period (ms), >= 0.
+    - `v_init`: initial potential (mV); defaults to `v_rest`.
+    - `surrogate`: the spike function, a [`brainjax.surrogate`][] object.
+
+    **Example:**
+
+    ```python
+    expif = bj.neurons.ExpIF(n=10)
+    sol = bj.simulate(expif, t1=200.0, dt=0.05, inputs=500.0)  # 500 pA
+    ```
+    """
+
+    n: int = eqx.field(static=True)
+    tau_m: Float[ArrayLike, "..."] = 10.0
+    c_m: Float[ArrayLike, "..."] = 250.0
+    v_rest: Float[ArrayLike, "..."] = -70.0
+    v_reset: Float[ArrayLike, "..."] = -70.0
+    v_t: Float[ArrayLike, "..."] = -55.0
+    delta_t: Float[ArrayLike, "..."] = 2.0
+    v_peak: Float[ArrayLike, "..."] = -30.0
+    t_ref: Float[ArrayLike, "..."] = 2.0
+    v_init: Float[ArrayLike, "..."] | None = None
+    surrogate: AbstractSurrogate = SuperSpike()
+
+    def __check_init__(self):
+        names = ("tau_m", "c_m", "v_rest", "v_reset", "v_t", "delta_t", "v_peak", "t_ref")
+        check_parameters(
+            self,
+            names + ("v_init",),
+            positive=("tau_m", "c_m", "delta_t"),
+            nonnegative=("t_ref",),
+        )
+        check_above("v_peak", self.v_peak, "v_t", self.v_t)
+
+    def init(self, key: PRNGKeyArray | None = None) -> ExpIFState:
+        v = self.v_rest if self.v_init is None else self.v_init
+        return ExpIFState(v=full(v, self.n), refractory=jnp.zeros((self.n,)))
+
+    def vector_field(self, t, y: ExpIFState, args) -> ExpIFState:
+        current = 0.0 if args is None else args
+        spiking = exp_term(y.v, self.v_t, self.delta_t, self.v_peak)
+        dv = (self.v_rest - y.v + spiking) / self.tau_m + current / self.c_m
+        dv, d_refractory = refractory_flow(dv, y.refractory)
+        return ExpIFState(v=dv, refractory=d_refractory)
+
+    def spike(self, y: ExpIFState) -> Float[Array, " n"]:
+        return self.surrogate(y.v - self.v_peak)
+
+    def reset(self, y: ExpIFState, spikes: Float[Array, " n"]) -> ExpIFState:
+        v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
+        return ExpIFState(v=v, refractory=refractory)
