@@ -1,16 +1,30 @@
 """`Network` and `Projection`: populations of spiking neurons coupled by synapses."""
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
+from jaxtyping import Array, ArrayLike, Float, Int, PRNGKeyArray
 
+from . import connect as _connect
 from ._dynamics import AbstractSpiking
-from ._validate import check_finite
+from ._validate import check_finite, check_positive
 from .synapses import AbstractSynapse
+
+
+def _delay_steps(delay_ms: np.ndarray, dt: float | None, where: str) -> np.ndarray:
+    """Delays (ms) rounded to the nearest whole number of steps (as Brian2 and NEST)."""
+    if delay_ms.size == 0 or not np.any(delay_ms > 0):
+        return np.zeros(delay_ms.shape, np.int32)
+    if dt is None:
+        raise ValueError(
+            f"projection {where} has delays: pass the simulation step `dt` (ms) to "
+            "`Network(..., dt=...)` (delays are counted in steps)."
+        )
+    return np.rint(delay_ms / dt).astype(np.int32)
 
 
 class Projection(eqx.Module):
@@ -19,45 +33,202 @@ class Projection(eqx.Module):
     **Arguments:**
 
     - `pre`, `post`: population names in the [`brainjax.Network`][].
-    - `weights`: dense weight matrix, shape `(n_pre, n_post)`; entry `[i, j]` is the
-      jump of the synaptic variable of `post` neuron `j` when `pre` neuron `i` spikes
-      (pA for current synapses). Zeros mean "not connected".
+    - `connectivity`: a rule from [`brainjax.connect`][] (e.g.
+      `bj.connect.FixedProb(0.02, weight=0.6, delay=1.5)`), or a dense `(n_pre, n_post)`
+      weight matrix, entry `[i, j]` being the jump of the synaptic variable of `post`
+      neuron `j` when `pre` neuron `i` spikes (pA for current synapses, nS for
+      conductance synapses; zero means not connected; no delay).
     - `synapse`: the synapse model (e.g. [`brainjax.synapses.Exponential`][]).
+    - `stp`: optional short-term plasticity of the presynaptic release (e.g.
+      [`brainjax.synapses.TsodyksMarkram`][]); it scales each spike before delivery.
+    - `key`: PRNG key of a random connectivity rule (the same key, the same synapses).
+    - `propagation`: [`brainjax.connect.EventDriven`][] or [`brainjax.connect.Dense`][];
+      defaults to the rule's (event-driven for sparse rules; dense for `AllToAll`,
+      `FromMatrix` and matrices).
 
-    Delivery is the product `spikes @ weights` (dense): right for small or trainable
-    networks.
+    The rule is built into arrays when the [`brainjax.Network`][] is made (it knows the
+    sizes and `dt`). Built, a projection holds `weights`: the `(n_pre, n_post)` matrix
+    (dense), or one row per presynaptic neuron padded to the largest out-degree, plus a
+    last all-zero row (event-driven, with the targets in `targets`).
+
+    **Example:**
+
+    ```python
+    rule = bj.connect.FixedProb(0.02, weight=0.6)
+    proj = bj.Projection("E", "I", rule, bj.synapses.Exponential(tau=5.0), key=key)
+    ```
     """
 
     pre: str = eqx.field(static=True)
     post: str = eqx.field(static=True)
-    weights: Float[Array, "n_pre n_post"]
     synapse: AbstractSynapse
+    stp: eqx.Module | None
+    propagation: eqx.Module = eqx.field(static=True)
+    connectivity: _connect.AbstractConnectivity | None
+    key: PRNGKeyArray | None
+    weights: Float[Array, "rows cols"] | None
+    targets: Int[Array, "rows cols"] | None
+    delay_slots: Int[Array, "rows cols"] | None
+    delay: int = eqx.field(static=True)
+    depth: int = eqx.field(static=True)
+    n_post: int = eqx.field(static=True)
 
-    def __init__(self, pre: str, post: str, weights: ArrayLike, synapse: AbstractSynapse):
+    def __init__(
+        self,
+        pre: str,
+        post: str,
+        connectivity: _connect.AbstractConnectivity | ArrayLike,
+        synapse: AbstractSynapse,
+        *,
+        stp: eqx.Module | None = None,
+        key: PRNGKeyArray | None = None,
+        propagation: _connect.Dense | _connect.EventDriven | None = None,
+    ):
         if not isinstance(synapse, AbstractSynapse):
             raise ValueError(
                 f"`synapse` must be a brainjax.synapses.AbstractSynapse, got {synapse!r}."
             )
-        if np.ndim(weights) != 2:
+        if stp is not None and not all(hasattr(stp, m) for m in ("init", "release")):
+            raise ValueError(f"`stp` must be a short-term plasticity model, got {stp!r}.")
+        if isinstance(connectivity, _connect.AbstractConnectivity):
+            default = connectivity.default_propagation
+        else:
+            if np.ndim(connectivity) != 2:
+                raise ValueError(
+                    "`connectivity` must be a brainjax.connect rule or a 2-d (n_pre, n_post) "
+                    f"weight matrix, got shape {np.shape(connectivity)}."
+                )
+            check_finite("weights", connectivity)
+            default = _connect.Dense()
+        propagation = default if propagation is None else propagation
+        if not isinstance(propagation, (_connect.Dense, _connect.EventDriven)):
             raise ValueError(
-                f"`weights` must be a 2-d (n_pre, n_post) array, got shape {np.shape(weights)}."
+                "`propagation` must be brainjax.connect.Dense() or EventDriven(), "
+                f"got {propagation!r}."
             )
-        check_finite("weights", weights)
-        self.pre, self.post, self.synapse = pre, post, synapse
-        self.weights = jnp.asarray(weights, dtype=float)
+        self.pre, self.post, self.synapse, self.stp = pre, post, synapse, stp
+        self.propagation, self.key = propagation, key
+        self.targets = self.delay_slots = None
+        self.delay, self.depth, self.n_post = 0, 1, -1
+        if isinstance(connectivity, _connect.AbstractConnectivity):
+            self.connectivity, self.weights = connectivity, None
+        elif isinstance(propagation, _connect.Dense):  # a matrix used as is (trainable)
+            self.connectivity = None
+            self.weights = jnp.asarray(connectivity, dtype=float)
+            self.n_post = self.weights.shape[1]
+        else:
+            self.connectivity, self.weights = _connect.FromMatrix(connectivity), None
 
-    def deliver(
-        self, g: Float[Array, " n_post"], spikes: Float[Array, " n_pre"]
-    ) -> Float[Array, " n_post"]:
-        return self.synapse.deliver(g, spikes @ self.weights)
+    @property
+    def dense(self) -> bool:
+        return isinstance(self.propagation, _connect.Dense)
+
+    def build(self, n_pre: int, n_post: int, dt: float | None) -> "Projection":
+        """The projection with its rule drawn into arrays (called by `Network`)."""
+        where = f"{self.pre}->{self.post}"
+        if self.connectivity is None:
+            if self.weights.shape != (n_pre, n_post):
+                raise ValueError(
+                    f"`weights` of projection {where} must have shape {(n_pre, n_post)}, "
+                    f"got {self.weights.shape}."
+                )
+            return self
+        conn = self.connectivity.build(n_pre, n_post, self.key, recurrent=self.pre == self.post)
+        steps = _delay_steps(conn.delay, dt, where)
+        homogeneous = steps.size == 0 or bool(np.all(steps == steps[0]))
+        delay = int(steps[0]) if steps.size else 0
+        depth = int(steps.max(initial=0)) + 1
+        if self.dense:
+            weights = conn.to_dense()
+            grid = None
+            if not homogeneous:
+                grid = np.zeros((n_pre, n_post), np.int64)
+                grid[conn.pre, conn.post] = steps
+                if np.any(grid[conn.pre, conn.post] != steps):
+                    raise ValueError(
+                        f"projection {where}: a dense projection cannot hold repeated pairs "
+                        "with different delays; use EventDriven()."
+                    )
+            targets, slots_of = None, grid
+        else:
+            counts = np.bincount(conn.pre, minlength=n_pre)
+            width = max(int(counts.max(initial=0)), 1)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            col = np.arange(conn.pre.size) - starts[conn.pre]
+            weights = np.zeros((n_pre + 1, width), np.float32)
+            weights[conn.pre, col] = conn.weight
+            targets = np.zeros((n_pre + 1, width), np.int32)
+            targets[conn.pre, col] = conn.post
+            slots_of = None
+            if not homogeneous:
+                slots_of = np.zeros((n_pre + 1, width), np.int64)
+                slots_of[conn.pre, col] = steps
+        if slots_of is not None:
+            # flat index into the (depth, n_post) ring buffer, relative to its head row
+            cols = np.arange(n_post) if self.dense else targets
+            slots_of = jnp.asarray(slots_of * n_post + cols, dtype=jnp.int32)
+        built = eqx.tree_at(
+            lambda p: (p.connectivity, p.key, p.weights, p.targets, p.delay_slots),
+            self,
+            (None, None, jnp.asarray(weights), _maybe(targets), slots_of),
+            is_leaf=lambda x: x is None,
+        )
+        return _with_static(built, delay=delay if homogeneous else -1, depth=depth, n_post=n_post)
+
+    def effective_weights(self) -> Float[Array, "n_pre n_post"]:
+        """The `(n_pre, n_post)` weight matrix of a built projection (small sizes)."""
+        if self.dense:
+            return self.weights
+        n_pre = self.weights.shape[0] - 1
+        rows = jnp.broadcast_to(jnp.arange(n_pre + 1)[:, None], self.targets.shape)
+        dense = jnp.zeros((n_pre + 1, self.n_post))
+        return dense.at[rows, self.targets].add(self.weights)[:n_pre]
+
+    def _scatter(self, buffer, rows, values, head):
+        """Add `values` (one per synapse of `rows`) to the flat buffer at their slots."""
+        size = buffer.shape[0]
+        if self.delay_slots is not None:
+            index = jnp.remainder(self.delay_slots[rows] + head * self.n_post, size)
+        elif self.depth == 1:
+            index = self.targets[rows]
+        else:
+            index = self.targets[rows] + ((head + self.delay) % self.depth) * self.n_post
+        return buffer.at[index].add(values)
+
+    def propagate(self, buffer, spikes, rows, head):
+        """Add this step's spikes to `buffer`, the flat `(depth * n_post,)` ring buffer
+        (rows `(head + delay) % depth`). `rows`: the spiking rows (event-driven),
+        padded with the all-zero row `n_pre`; `spikes`: the presynaptic spikes (scaled
+        by short-term plasticity, if any)."""
+        if self.dense:
+            if self.delay_slots is not None:
+                index = jnp.remainder(self.delay_slots + head * self.n_post, buffer.shape[0])
+                return buffer.at[index].add(spikes[:, None] * self.weights)
+            increment = spikes @ self.weights
+            if self.depth == 1:
+                return buffer + increment
+            start = ((head + self.delay) % self.depth) * self.n_post
+            old = jax.lax.dynamic_slice(buffer, (start,), (self.n_post,))
+            return jax.lax.dynamic_update_slice(buffer, old + increment, (start,))
+        values = self.weights[rows]
+        if self.stp is not None:
+            values = values * jnp.append(spikes, 0.0)[rows][:, None]
+        return self._scatter(buffer, rows, values, head)
 
 
 class NetworkState(eqx.Module):
     """State of a [`brainjax.Network`][]: `neurons[name]` per population,
-    `synapses[k]` per projection (shape `(n_post,)`)."""
+    `synapses[k]` per projection (shape `(n_post,)` or a PyTree of them), `stp[k]` the
+    short-term plasticity state of projection `k` (or `None`), and `pending[k]` its
+    ring buffer of delayed input, `(depth, n_post)`, with `heads[k]` the row of the
+    current step (a float, so that the whole state passes through Diffrax solvers);
+    `None` for projections without delays."""
 
     neurons: dict[str, eqx.Module]
-    synapses: tuple[Float[Array, " n_post"], ...]
+    synapses: tuple
+    stp: tuple = ()
+    pending: tuple = ()
+    heads: tuple = ()
 
 
 class Network(AbstractSpiking):
@@ -65,16 +236,28 @@ class Network(AbstractSpiking):
     [`brainjax.simulate`][], `jax.vmap` and `jax.grad` apply to it as to one population.
 
     One step: continuous flow of all neurons and synapses, then spikes, then resets,
-    then spike delivery to the synapses. A population's input current is its external
-    input (`inputs[name]` in pA, if any) plus the currents of the projections onto it.
+    then spike propagation: each projection adds the weights of this step's spikes to
+    its ring buffer at `delay` steps ahead and hands the input due now to its synapse
+    (`synapse.deliver`). A spike emitted in step `i` with delay `d` ms arrives at the
+    end of step `i + round(d / dt)`; with no delay, at the end of step `i`. A
+    population's input current is its external input (`inputs[name]` in pA, if any)
+    plus `synapse.current(g, v)` of the projections onto it (`v` the membrane potential
+    of the postsynaptic neurons).
+
+    **Arguments:**
+
+    - `populations`: name -> spiking population.
+    - `projections`: [`brainjax.Projection`][]s between them.
+    - `dt`: the simulation step (ms), required when a projection has delays; it must
+      equal the `dt` given to [`brainjax.simulate`][].
 
     **Example:**
 
     ```python
-    key = jax.random.key(0)
-    w = 40.0 * jax.random.bernoulli(key, 0.1, (100, 100))         # pA
+    rule = bj.connect.FixedProb(0.1, weight=40.0, delay=1.0)          # pA, ms
     net = bj.Network({"E": bj.neurons.LIF(n=100)},
-                     [bj.Projection("E", "E", w, bj.synapses.Exponential(tau=5.0))])
+                     [bj.Projection("E", "E", rule, bj.synapses.Exponential(tau=5.0),
+                                    key=jax.random.key(0))], dt=0.1)
     sol = bj.simulate(net, t1=200.0, dt=0.1, inputs={"E": 380.0})
     sol.spikes["E"]  # (2000, 100)
     ```
@@ -82,15 +265,25 @@ class Network(AbstractSpiking):
 
     populations: dict[str, AbstractSpiking]
     projections: tuple[Projection, ...]
+    dt: float | None = eqx.field(static=True)
 
     def __init__(
-        self, populations: Mapping[str, AbstractSpiking], projections: Sequence[Projection] = ()
+        self,
+        populations: Mapping[str, AbstractSpiking],
+        projections: Sequence[Projection] = (),
+        dt: float | None = None,
     ):
         populations = dict(populations)
         for name, pop in populations.items():
             if not isinstance(pop, AbstractSpiking):
                 raise ValueError(f"population {name!r} must be an AbstractSpiking, got {pop!r}.")
+        if dt is not None:
+            check_positive("dt", dt)
+            dt = float(dt)
+        built = []
         for proj in projections:
+            if not isinstance(proj, Projection):
+                raise ValueError(f"projections must be brainjax.Projection, got {proj!r}.")
             for role in ("pre", "post"):
                 name = getattr(proj, role)
                 if name not in populations:
@@ -98,14 +291,10 @@ class Network(AbstractSpiking):
                         f"projection `{role}={name!r}` is not a population "
                         f"(have {sorted(populations)})."
                     )
-            expected = (populations[proj.pre].n, populations[proj.post].n)
-            if proj.weights.shape != expected:
-                raise ValueError(
-                    f"`weights` of projection {proj.pre}->{proj.post} must have shape "
-                    f"{expected}, got {proj.weights.shape}."
-                )
+            built.append(proj.build(populations[proj.pre].n, populations[proj.post].n, dt))
         self.populations = populations
-        self.projections = tuple(projections)
+        self.projections = tuple(built)
+        self.dt = dt
 
     def init(self, key: PRNGKeyArray | None = None) -> NetworkState:
         keys = (
@@ -114,8 +303,17 @@ class Network(AbstractSpiking):
             else jax.random.split(key, len(self.populations))
         )
         neurons = {name: pop.init(k) for (name, pop), k in zip(self.populations.items(), keys)}
-        synapses = tuple(p.synapse.init(self.populations[p.post].n) for p in self.projections)
-        return NetworkState(neurons=neurons, synapses=synapses)
+        n = {name: pop.n for name, pop in self.populations.items()}
+        projs = self.projections
+        return NetworkState(
+            neurons=neurons,
+            synapses=tuple(p.synapse.init(n[p.post]) for p in projs),
+            stp=tuple(None if p.stp is None else p.stp.init(n[p.pre]) for p in projs),
+            pending=tuple(
+                None if p.depth == 1 else jnp.zeros((p.depth, n[p.post])) for p in projs
+            ),
+            heads=tuple(None if p.depth == 1 else jnp.zeros(()) for p in projs),
+        )
 
     def vector_field(self, t, y: NetworkState, args) -> NetworkState:
         external = {} if args is None else args
@@ -128,7 +326,11 @@ class Network(AbstractSpiking):
             for name, pop in self.populations.items()
         }
         synapses = tuple(p.synapse.vector_field(t, g) for p, g in zip(self.projections, y.synapses))
-        return NetworkState(neurons=neurons, synapses=synapses)
+        stp = tuple(
+            None if s is None else p.stp.vector_field(t, s) for p, s in zip(self.projections, y.stp)
+        )
+        zeros = lambda tree: jax.tree.map(jnp.zeros_like, tree)  # discrete-only variables
+        return NetworkState(neurons, synapses, stp, zeros(y.pending), zeros(y.heads))
 
     def spike(self, y: NetworkState) -> dict[str, Float[Array, " n"]]:
         return {name: pop.spike(y.neurons[name]) for name, pop in self.populations.items()}
@@ -137,5 +339,88 @@ class Network(AbstractSpiking):
         neurons = {
             name: pop.reset(y.neurons[name], spikes[name]) for name, pop in self.populations.items()
         }
-        synapses = tuple(p.deliver(g, spikes[p.pre]) for p, g in zip(self.projections, y.synapses))
-        return NetworkState(neurons=neurons, synapses=synapses)
+        stp, sent = [], []
+        for proj, s in zip(self.projections, y.stp):
+            if s is None:
+                stp.append(None)
+                sent.append(spikes[proj.pre])
+            else:
+                s, scaled = proj.stp.release(s, spikes[proj.pre])
+                stp.append(s)
+                sent.append(scaled)
+        heads = [
+            jnp.zeros((), jnp.int32) if h is None else h.astype(jnp.int32) for h in y.heads
+        ]
+        buffers = [
+            jnp.zeros((proj.n_post,)) if b is None else b.reshape(-1)
+            for proj, b in zip(self.projections, y.pending)
+        ]
+        buffers = self._propagate(spikes, sent, buffers, heads)
+        synapses, pending, new_heads = [], [], []
+        for proj, g, buffer, head in zip(self.projections, y.synapses, buffers, heads):
+            if proj.depth == 1:
+                synapses.append(proj.synapse.deliver(g, buffer))
+                pending.append(None)
+                new_heads.append(None)
+                continue
+            buffer = buffer.reshape(proj.depth, proj.n_post)
+            synapses.append(proj.synapse.deliver(g, buffer[head]))
+            pending.append(buffer.at[head].set(0.0))
+            new_heads.append(((head + 1) % proj.depth).astype(float))
+        return NetworkState(neurons, tuple(synapses), tuple(stp), tuple(pending), tuple(new_heads))
+
+    def _propagate(self, spikes, sent, buffers, heads):
+        """Propagate every projection; event-driven ones share one spike search per
+        presynaptic population, with an exact chunked fallback for busy steps."""
+        buffers = list(buffers)
+        groups: dict[tuple[str, int], list[int]] = {}
+        for k, proj in enumerate(self.projections):
+            if proj.dense:
+                buffers[k] = proj.propagate(buffers[k], sent[k], None, heads[k])
+            else:
+                n_pre = self.populations[proj.pre].n
+                size = proj.propagation.max_spikes or max(16, n_pre // 200)
+                groups.setdefault((proj.pre, min(size, n_pre)), []).append(k)
+        for (pre, size), members in groups.items():
+            n_pre = self.populations[pre].n
+            active = jax.lax.stop_gradient(spikes[pre]) != 0
+
+            def chunk(bufs, rows, members=members):
+                return tuple(
+                    self.projections[k].propagate(b, sent[k], rows, heads[k])
+                    for k, b in zip(members, bufs)
+                )
+
+            def fast(bufs, active=active, size=size, chunk=chunk, n_pre=n_pre):
+                return chunk(bufs, jnp.nonzero(active, size=size, fill_value=n_pre)[0])
+
+            def exact(bufs, active=active, size=size, chunk=chunk, n_pre=n_pre):
+                rank = jnp.cumsum(active)  # 1-based rank of each spiking row
+
+                def body(carry):
+                    c, bufs = carry
+                    mask = active & (rank > c * size)
+                    return c + 1, chunk(bufs, jnp.nonzero(mask, size=size, fill_value=n_pre)[0])
+
+                count = rank[-1]
+                return jax.lax.while_loop(lambda cb: cb[0] * size < count, body, (0, bufs))[1]
+
+            bufs = tuple(buffers[k] for k in members)
+            count = jnp.sum(active)
+            out = jax.lax.cond(count > size, exact, fast, bufs)
+            for k, b in zip(members, out):
+                buffers[k] = b
+        return buffers
+
+
+def _with_static(module: eqx.Module, **static) -> eqx.Module:
+    """A copy of `module` with new values of static fields (as Equinox unflattens)."""
+    new = object.__new__(type(module))
+    for field in dataclasses.fields(module):
+        value = static.get(field.name, getattr(module, field.name))
+        object.__setattr__(new, field.name, value)
+    return new
+
+
+def _maybe(array):
+    return None if array is None else jnp.asarray(array)
