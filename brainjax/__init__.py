@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import (
     analysis as analysis,
+    connect as connect,
     datasets as datasets,
     fit as fit,
     inputs as inputs,
