@@ -48,7 +48,8 @@ def main(wheel: str) -> None:
     both = lambda a: np.delete(np.delete(a, SUBCORTICAL, 0), SUBCORTICAL, 1)  # noqa: E731
     cmats = [both(s["sc"]) / both(s["sc"]).max() for s in subjects.values()]
     lengths = [both(s["len"]) for s in subjects.values()]
-    fcs = [np.nan_to_num(np.corrcoef(np.delete(s["tc"], SUBCORTICAL, 0))) for s in subjects.values()]
+    bold = [np.delete(s["tc"], SUBCORTICAL, 0) for s in subjects.values()]
+    fcs = [np.nan_to_num(np.corrcoef(tc)) for tc in bold]
     out = Path(__file__).with_name("hcp.npz")
     np.savez_compressed(
         out,
