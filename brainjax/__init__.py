@@ -22,6 +22,14 @@ from ._dynamics import (
     AbstractEnergy as AbstractEnergy,
     AbstractSpiking as AbstractSpiking,
 )
+from ._energy import (
+    Asynchronous as Asynchronous,
+    EnergyFlow as EnergyFlow,
+    GradientFlow as GradientFlow,
+    Relaxation as Relaxation,
+    Synchronous as Synchronous,
+    relax as relax,
+)
 from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
 from ._simulate import Monitor as Monitor, Solution as Solution, simulate as simulate
 

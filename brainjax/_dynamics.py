@@ -4,7 +4,9 @@ import abc
 from typing import Any
 
 import equinox as eqx
-from jaxtyping import Array, Float, PRNGKeyArray, PyTree, Scalar
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float, Int, PRNGKeyArray, PyTree, Scalar
 
 State = PyTree[Array]
 
@@ -70,11 +72,33 @@ class AbstractEnergy(eqx.Module):
     """A model defined by a scalar energy (Hopfield networks, dense associative
     memories, predictive coding).
 
-    Subclasses implement `energy(x, args)`, returning a scalar. Its negative gradient
-    `-dE/dx` is the default gradient-flow vector field used when such a model is
-    relaxed or simulated.
+    Subclasses implement `energy(x, args)`, returning a scalar; the state `x` is any
+    PyTree of arrays. Optionally they override:
+
+    - `vector_field(t, x, args)`: the continuous dynamics (Diffrax signature). The
+      default is the gradient flow `-dE/dx`; a model may use its own Lagrangian
+      dynamics instead (e.g. `du/dt = -u + W g(u)`), as long as `E` decreases along it.
+    - `update(x, args)`: one discrete synchronous update of the whole state.
+    - `update_unit(x, i, args)`: the discrete update of unit `i` alone (flat index of a
+      single-array state), for asynchronous sweeps; it must never increase `E`.
+
+    [`brainjax.relax`][] drives any such model to a fixed point, and
+    [`brainjax.EnergyFlow`][] hands its continuous dynamics to [`brainjax.simulate`][].
     """
 
     @abc.abstractmethod
     def energy(self, x: PyTree[Array], args: Any = None) -> Scalar:
         """Return the energy of configuration `x` (a scalar)."""
+
+    def vector_field(self, t: Scalar | float, x: PyTree[Array], args: Any = None) -> PyTree:
+        """Return `dx/dt`; by default the gradient flow `-dE/dx`."""
+        del t
+        return jax.tree.map(jnp.negative, jax.grad(self.energy)(x, args))
+
+    def update(self, x: PyTree[Array], args: Any = None) -> PyTree[Array]:
+        """Return the state after one synchronous discrete update."""
+        raise NotImplementedError(f"{type(self).__name__} defines no discrete `update`.")
+
+    def update_unit(self, x: Array, i: Int[Array, ""], args: Any = None) -> Array:
+        """Return the state after the asynchronous update of unit `i`."""
+        raise NotImplementedError(f"{type(self).__name__} defines no `update_unit`.")

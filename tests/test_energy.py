@@ -1,0 +1,114 @@
+"""`relax`, `EnergyFlow` and the `AbstractEnergy` contract, on energies with known minima."""
+
+import diffrax
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import brainjax as bj
+
+
+class TwoLayerQuadratic(bj.AbstractEnergy):
+    """E(x, b) = x0^T A x0 / 2 - b^T x0 + |x1 - x0|^2 / 2: a PyTree state (two layers,
+    like a predictive-coding network). Minimum x0 = x1 = A^{-1} b."""
+
+    a: jax.Array
+
+    def energy(self, x, b):
+        return 0.5 * x[0] @ self.a @ x[0] - b @ x[0] + 0.5 * jnp.sum((x[1] - x[0]) ** 2)
+
+    def update(self, x, b):  # exact block-coordinate minimisation (Gauss-Seidel)
+        x0 = jnp.linalg.solve(self.a + jnp.eye(len(b)), b + x[1])
+        return [x0, x0]
+
+
+@pytest.fixture(scope="module")
+def problem():
+    m = jax.random.normal(jax.random.key(0), (5, 5))
+    a = m @ m.T / 5 + jnp.eye(5)
+    b = jnp.linspace(-1.0, 1.0, 5)
+    return TwoLayerQuadratic(a), b, [jnp.zeros(5), jnp.zeros(5)]
+
+
+def test_gradient_flow_reaches_minimum_and_energy_decreases(problem):
+    model, b, x0 = problem
+    out = bj.relax(model, x0, b, max_steps=512)
+    exact = np.linalg.solve(np.asarray(model.a), np.asarray(b))
+    assert bool(out.converged)
+    np.testing.assert_allclose(out.x[0], exact, atol=1e-4)
+    np.testing.assert_allclose(out.x[1], exact, atol=1e-4)
+    energies = np.asarray(out.energies)
+    assert np.all(np.diff(energies) <= 1e-6 * np.abs(energies[1:]))  # non-increasing
+    np.testing.assert_allclose(energies[-1], -0.5 * np.asarray(b) @ exact, rtol=1e-5)
+    assert energies.shape == (512 + 1,)
+
+
+def test_synchronous_updates_and_vmap(problem):
+    model, b, x0 = problem
+    out = jax.vmap(lambda bb: bj.relax(model, x0, bb, method=bj.Synchronous(), max_steps=64))(
+        jnp.stack([b, 2 * b])
+    )
+    exact = np.linalg.solve(np.asarray(model.a), np.asarray(b))
+    np.testing.assert_allclose(out.x[1][1], 2 * exact, atol=1e-4)
+    assert np.all(np.asarray(out.converged))
+    energies = np.asarray(out.energies)
+    assert np.all(np.diff(energies, axis=1) <= 1e-6 * np.abs(energies[:, 1:]))
+
+
+def test_gradients_match_analytic_and_finite_differences(problem):
+    model, b, x0 = problem
+    w = jnp.arange(5.0)
+
+    def loss(bb, a, implicit=True, method=None):
+        m = TwoLayerQuadratic(a)
+        out = bj.relax(m, x0, bb, method=method, implicit=implicit, max_steps=512)
+        return jnp.sum(w * out.x[1])
+
+    exact = np.linalg.solve(np.asarray(model.a).T, np.asarray(w))  # d(w.A^-1 b)/db
+    for implicit, method in ((True, None), (False, None), (True, bj.Synchronous())):
+        g = jax.grad(loss)(b, model.a, implicit, method)
+        np.testing.assert_allclose(g, exact, rtol=2e-3, atol=2e-4)
+    # with respect to the model parameters, against central finite differences
+    g_a = np.asarray(jax.grad(loss, argnums=1)(b, model.a))
+    eps = 1e-2
+    for i, j in ((0, 0), (1, 3), (4, 2)):
+        e = jnp.zeros((5, 5)).at[i, j].set(eps)
+        fd = (loss(b, model.a + e) - loss(b, model.a - e)) / (2 * eps)
+        np.testing.assert_allclose(g_a[i, j], fd, rtol=2e-2, atol=2e-3)
+
+
+def test_fixed_step_flow_and_budget(problem):
+    model, b, x0 = problem
+    method = bj.GradientFlow(diffrax.Euler(), 0.1, diffrax.ConstantStepSize())
+    out = bj.relax(model, x0, b, method=method, max_steps=5, implicit=False)
+    x = x0  # five explicit gradient-descent steps by hand
+    for _ in range(5):
+        x = [xi - 0.1 * gi for xi, gi in zip(x, jax.grad(model.energy)(x, b))]
+    np.testing.assert_allclose(out.x[0], x[0], rtol=1e-5)
+    assert int(out.num_steps) == 5 and not bool(out.converged)
+
+
+def test_energy_flow_through_simulate(problem):
+    model, b, x0 = problem
+    sol = bj.simulate(bj.EnergyFlow(model, x0), t1=40.0, dt=0.05, inputs=b)
+    exact = np.linalg.solve(np.asarray(model.a), np.asarray(b))
+    np.testing.assert_allclose(sol.final[0], exact, atol=1e-3)
+
+
+def test_bad_input(problem):
+    model, b, x0 = problem
+    with pytest.raises(TypeError, match="AbstractEnergy"):
+        bj.relax(object(), x0, b)
+    with pytest.raises(ValueError, match="x0"):
+        bj.relax(model, [jnp.zeros(3), jnp.zeros(5)], b)
+    with pytest.raises(ValueError, match="method"):
+        bj.relax(model, x0, b, method="euler")
+    with pytest.raises(ValueError, match="max_steps"):
+        bj.relax(model, x0, b, max_steps=0)
+    with pytest.raises(ValueError, match="key"):
+        bj.relax(model, x0, b, method=bj.Asynchronous())
+    with pytest.raises(ValueError, match="implicit"):
+        bj.relax(model, x0, b, method=bj.Synchronous(), implicit=False)
+    with pytest.raises(ValueError, match="dt0"):
+        bj.GradientFlow(dt0=-1.0)
