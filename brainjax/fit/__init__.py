@@ -1,7 +1,20 @@
 """Fitting: the one training loop (`fit`) used by every brainjax model family, losses
 for neuroscience targets, parameter constraints and checkpoints."""
 
-from ._fit import FitResult as FitResult, fit as fit
+from ._checkpoint import (
+    FitResult as FitResult,
+    load_checkpoint as load_checkpoint,
+    save_checkpoint as save_checkpoint,
+)
+from ._constraints import (
+    AbstractConstraint as AbstractConstraint,
+    Bounded as Bounded,
+    Fixed as Fixed,
+    LogPositive as LogPositive,
+    Positive as Positive,
+    unwrap as unwrap,
+)
+from ._fit import EarlyStopping as EarlyStopping, fit as fit
 from ._losses import (
     fc_correlation as fc_correlation,
     fc_loss as fc_loss,
@@ -16,6 +29,15 @@ from ._losses import (
 __all__ = [
     "fit",
     "FitResult",
+    "EarlyStopping",
+    "save_checkpoint",
+    "load_checkpoint",
+    "AbstractConstraint",
+    "Positive",
+    "LogPositive",
+    "Bounded",
+    "Fixed",
+    "unwrap",
     "functional_connectivity",
     "fc_correlation",
     "fc_loss",

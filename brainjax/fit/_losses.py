@@ -43,9 +43,7 @@ def functional_connectivity(x: Float[ArrayLike, "time regions"]) -> Float[Array,
     return jnp.corrcoef(x, rowvar=False)
 
 
-def fc_correlation(
-    fc: Float[ArrayLike, "n n"], target: Float[ArrayLike, "n n"]
-) -> Scalar:
+def fc_correlation(fc: Float[ArrayLike, "n n"], target: Float[ArrayLike, "n n"]) -> Scalar:
     """Pearson correlation between the upper triangles (diagonal excluded) of two FC
     matrices: the standard goodness of fit of whole-brain models (Deco et al., 2013).
 

@@ -1,0 +1,182 @@
+"""`brainjax.fit`: training loop, constraints, checkpoints, early stopping, errors."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import brainjax as bj
+
+
+class Line(eqx.Module):
+    w: jax.Array
+    b: jax.Array
+
+
+def _line_data(n=64):
+    x = np.linspace(-1, 1, n, dtype=np.float32)
+    return {"x": x, "y": 3.0 * x - 0.5}
+
+
+def _mse(model, batch):
+    return jnp.mean((model.w * batch["x"] + model.b - batch["y"]) ** 2)
+
+
+OPT = optax.adam(0.1)
+
+
+def test_fit_recovers_wilson_cowan_parameters():
+    """tau_e and the E sigmoid gain of a WC node from its own trajectory, within 1 %."""
+    true = bj.populations.WilsonCowan(tau_e=jnp.asarray(2.5), a_e=jnp.asarray(1.5))
+    drive = lambda t: 1.0 + 1.5 * (t > 15.0)
+    target = bj.simulate(true, t1=40.0, dt=0.2, inputs=drive).ys
+    start = bj.populations.WilsonCowan(tau_e=jnp.asarray(3.2), a_e=jnp.asarray(1.2))
+    start = eqx.tree_at(lambda m: (m.tau_e, m.a_e), start, replace_fn=bj.fit.Positive)
+
+    def loss(model, _):
+        ys = bj.simulate(model, t1=40.0, dt=0.2, inputs=drive).ys
+        return jnp.mean((ys.e - target.e) ** 2) + jnp.mean((ys.i - target.i) ** 2)
+
+    schedule = optax.exponential_decay(0.05, transition_steps=100, decay_rate=0.5)
+    result = bj.fit.fit(start, loss, optimizer=optax.adam(schedule), steps=400, progress=False)
+    fitted = bj.fit.unwrap(result.model)
+    assert float(fitted.tau_e) == pytest.approx(2.5, rel=0.01)
+    assert float(fitted.a_e) == pytest.approx(1.5, rel=0.01)
+    assert result.history[-1] < 1e-3 * result.history[0]
+
+
+def test_restore_and_continue_is_bit_exact(tmp_path):
+    data, model = _line_data(), Line(jnp.asarray(0.0), jnp.asarray(0.0))
+    kwargs = dict(optimizer=OPT, data=data, batch_size=16, progress=False)
+    full = bj.fit.fit(model, _mse, steps=10, **kwargs)
+    first = bj.fit.fit(model, _mse, steps=4, checkpoint=tmp_path / "run.eqx", **kwargs)
+    restored = bj.fit.load_checkpoint(tmp_path / "run.eqx", model, optimizer=OPT)
+    assert restored.step == 4
+    np.testing.assert_array_equal(restored.history, first.history)
+    rest = bj.fit.fit(
+        restored.model,
+        _mse,
+        steps=6,
+        opt_state=restored.opt_state,
+        initial_step=restored.step,
+        **kwargs,
+    )
+    assert rest.step == 10
+    np.testing.assert_array_equal(np.concatenate([first.history, rest.history]), full.history)
+    for a, b in zip(jax.tree.leaves(rest.model), jax.tree.leaves(full.model)):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(jax.tree.leaves(rest.opt_state), jax.tree.leaves(full.opt_state)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_mismatched_checkpoint_is_a_clear_error(tmp_path):
+    model = Line(jnp.zeros(3), jnp.asarray(0.0))
+    result = bj.fit.fit(model, lambda m, _: jnp.sum(m.w**2) + m.b**2, optimizer=OPT, steps=1)
+    path = tmp_path / "run.eqx"
+    bj.fit.save_checkpoint(path, result)
+    with pytest.raises(ValueError, match=r"\.w with shape \(3,\).*\.w with shape \(4,\)"):
+        bj.fit.load_checkpoint(path, Line(jnp.zeros(4), jnp.asarray(0.0)), optimizer=OPT)
+    with pytest.raises(ValueError, match="holds a Line, not a WilsonCowan"):
+        bj.fit.load_checkpoint(path, bj.populations.WilsonCowan(), optimizer=OPT)
+    with pytest.raises(ValueError, match="does not match the model"):  # other optimiser
+        bj.fit.load_checkpoint(path, model, optimizer=optax.sgd(0.1, momentum=0.9))
+    (tmp_path / "junk").write_bytes(b"\x00\x01 not a checkpoint")
+    with pytest.raises(ValueError, match="not a brainjax checkpoint"):
+        bj.fit.load_checkpoint(tmp_path / "junk", model, optimizer=OPT)
+
+
+def test_constraints_round_trip_and_fixed_leaves_stay_fixed():
+    values = np.array([1e-3, 0.5, 2.0, 40.0])
+    np.testing.assert_allclose(bj.fit.Positive(values).unwrap(), values, rtol=1e-5)
+    np.testing.assert_allclose(bj.fit.LogPositive(values).unwrap(), values, rtol=1e-5)
+    bounded = bj.fit.Bounded(values, lower=-1.0, upper=50.0)
+    np.testing.assert_allclose(bounded.unwrap(), values, rtol=1e-5, atol=1e-6)
+    # the unconstrained coordinate: softplus^-1, log, logit
+    np.testing.assert_allclose(bj.fit.Positive(2.0).raw, np.log(np.expm1(2.0)), rtol=1e-6)
+    np.testing.assert_allclose(bj.fit.LogPositive(2.0).raw, np.log(2.0), rtol=1e-6)
+    np.testing.assert_allclose(bj.fit.Bounded(0.25, lower=0, upper=1).raw, np.log(1 / 3), rtol=1e-6)
+    for bad in (lambda: bj.fit.Positive(-1.0), lambda: bj.fit.LogPositive(0.0)):
+        with pytest.raises(ValueError, match="value > 0"):
+            bad()
+    with pytest.raises(ValueError, match="strictly inside"):
+        bj.fit.Bounded(1.0, lower=0.0, upper=1.0)
+    with pytest.raises(ValueError, match="`lower` < `upper`"):
+        bj.fit.Bounded(0.5, lower=1.0, upper=0.0)
+
+    # bounded and fixed parameters during training: w pulled to 3 but capped at 2
+    model = Line(bj.fit.Bounded(0.5, lower=0.0, upper=2.0), bj.fit.Fixed(jnp.asarray(0.7)))
+    result = bj.fit.fit(model, _mse, optimizer=OPT, data=_line_data(), steps=100, progress=False)
+    trained = bj.fit.unwrap(result.model)
+    assert 1.9 < float(trained.w) < 2.0
+    assert float(trained.b) == np.float32(0.7)  # untouched
+    assert len(jax.tree.leaves(result.opt_state)) == 3  # count, mu and nu of w only
+
+
+def test_nan_detection_names_step_loss_and_leaf():
+    model = Line(jnp.asarray(1.0), jnp.asarray(0.0))
+    with pytest.raises(FloatingPointError, match=r"step 0: loss = .*non-finite parameters: \.w"):
+        bj.fit.fit(model, lambda m, _: jnp.sqrt(m.w - 2.0) + m.b, optimizer=OPT, steps=5)
+
+
+def test_early_stopping_and_callbacks():
+    model = Line(jnp.asarray(1.0), jnp.asarray(0.0))
+    flat = lambda m, _: 0.0 * m.w + 1.0  # never improves after the first step
+    result = bj.fit.fit(
+        model,
+        flat,
+        optimizer=OPT,
+        steps=100,
+        early_stopping=bj.fit.EarlyStopping(patience=5),
+        progress=False,
+    )
+    assert len(result.history) == 6 and result.step == 6
+    seen = []
+    result = bj.fit.fit(
+        model,
+        _mse,
+        optimizer=OPT,
+        data=_line_data(),
+        steps=100,
+        callback=[lambda s, loss, m: seen.append((s, loss)), lambda s, loss, m: s == 2],
+        progress=False,
+    )
+    assert [s for s, _ in seen] == [0, 1, 2] and result.step == 3
+    assert [loss for _, loss in seen] == list(result.history)
+
+
+def test_iterator_data_ends_training():
+    batches = [{k: v[i::4] for k, v in _line_data().items()} for i in range(4)]
+    result = bj.fit.fit(
+        Line(jnp.asarray(0.0), jnp.asarray(0.0)),
+        _mse,
+        optimizer=OPT,
+        data=iter(batches),
+        steps=10,
+        progress=False,
+    )
+    assert result.step == 4
+
+
+def test_bad_arguments():
+    model = Line(jnp.asarray(0.0), jnp.asarray(0.0))
+    fit = lambda **kw: bj.fit.fit(model, _mse, **({"optimizer": OPT, "steps": 2} | kw))
+    with pytest.raises(ValueError, match="`steps`"):
+        fit(steps=0)
+    with pytest.raises(ValueError, match="empty"):
+        fit(data={"x": np.zeros(0), "y": np.zeros(0)})
+    with pytest.raises(ValueError, match="same leading size"):
+        fit(data={"x": np.zeros(3), "y": np.zeros(4)})
+    with pytest.raises(ValueError, match="`filter_spec`"):
+        fit(filter_spec="w")
+    with pytest.raises(ValueError, match="`filter_spec`"):
+        fit(filter_spec={"w": True})
+    with pytest.raises(ValueError, match="no trainable leaves"):
+        bj.fit.fit(Line(1.0, 2.0), _mse, optimizer=OPT, steps=2)
+    with pytest.raises(ValueError, match="`batch_size`"):
+        fit(data=_line_data(), batch_size=0)
+    with pytest.raises(ValueError, match="`optimizer`"):
+        fit(optimizer=optax.adam)
+    with pytest.raises(ValueError, match="`patience`"):
+        bj.fit.EarlyStopping(patience=0)
