@@ -210,7 +210,12 @@ def simulate(
         y0 = model.init(init_key)
     else:
         _check_y0(model, y0)
-    args0 = jax.eval_shape(lambda: _inputs.evaluate(inputs, t0, dt=dt, key=jax.random.key(0)))
+    args0 = jax.eval_shape(
+        lambda k: _inputs.evaluate(
+            inputs, t0, dt=dt, key=k, state=_inputs.init_state(inputs, dt, k)
+        ),
+        jax.random.key(0),
+    )
     stochastic = jax.eval_shape(model.diffusion, t0, y0, args0) is not None
     if (stochastic or _inputs.is_stochastic(inputs)) and key is None:
         raise ValueError("`key` is required: the model has noise or a stochastic input.")
@@ -335,24 +340,32 @@ def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progre
     stochastic_inputs = _inputs.is_stochastic(inputs)
     meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
 
-    def args_at(i, t):
-        key = jax.random.fold_in(input_key, i) if stochastic_inputs else None
-        return _inputs.evaluate(inputs, t, dt=dt, key=key)
+    def input_key_at(i):
+        return jax.random.fold_in(input_key, i) if stochastic_inputs else None
 
-    solver_state = solver.init(terms, t0, t0 + dt, y_start, args_at(0, t0))
+    # Stateful inputs (OU noise) carry their state in the scan; the step index n_steps
+    # is never used by a step, so its key seeds their initial state.
+    input_state = _inputs.init_state(inputs, dt, input_key_at(n_steps))
+
+    def args_at(i, t, input_state):
+        return _inputs.evaluate(inputs, t, dt=dt, key=input_key_at(i), state=input_state)
+
+    solver_state = solver.init(terms, t0, t0 + dt, y_start, args_at(0, t0, input_state))
 
     def step(carry, i):
-        y, solver_state, meter_state = carry
+        y, solver_state, meter_state, input_state = carry
         t = t0 + i * dt
         y, _, _, solver_state, _ = solver.step(
-            terms, t, t + dt, y, args_at(i, t), solver_state, made_jump=True
+            terms, t, t + dt, y, args_at(i, t, input_state), solver_state, made_jump=True
         )
+        input_state = _inputs.advance(inputs, input_state, t, dt=dt, key=input_key_at(i))
         state = as_state(y)
         spikes = model.spike(state)
         y = as_flat(model.reset(state, spikes))
         if meter is not None:
             meter_state = meter.step(meter_state, (i + 1) / n_steps)
-        return (y, solver_state, meter_state), (spikes if monitor.spikes else None)
+        carry = (y, solver_state, meter_state, input_state)
+        return carry, (spikes if monitor.spikes else None)
 
     def chunk(carry, chunk_index):
         record = monitor.pick(as_state(carry[0]))
@@ -361,7 +374,7 @@ def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progre
         return carry, (record, spikes)
 
     meter_state = None if meter is None else meter.init()
-    carry = (y_start, solver_state, meter_state)
+    carry = (y_start, solver_state, meter_state, input_state)
     carry, (records, spikes) = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
     if meter is not None:
         meter.close(carry[2])
