@@ -105,3 +105,87 @@ def save(ax_or_fig, path) -> None:
     fig = ax_or_fig.figure if isinstance(ax_or_fig, Axes) else ax_or_fig
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def fc_pair(
+    simulated,
+    empirical,
+    *,
+    axes=None,
+    titles=("simulated FC", "empirical FC"),
+    cmap: str = "RdBu_r",
+):
+    """Two functional-connectivity matrices side by side on one colour scale
+    (`[-1, 1]`), the Pearson correlation of their upper triangles in the figure title
+    (as [`brainjax.fit.fc_correlation`][]). Returns the pair of `Axes`."""
+    simulated, empirical = np.asarray(simulated), np.asarray(empirical)
+    if simulated.ndim != 2 or simulated.shape != empirical.shape:
+        raise ValueError(
+            f"FC matrices must be square and of the same shape, got {simulated.shape} "
+            f"and {empirical.shape}."
+        )
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(8.0, 3.8), layout="constrained")
+    upper = np.triu_indices(len(simulated), k=1)
+    r = np.corrcoef(simulated[upper], empirical[upper])[0, 1]
+    for ax, matrix, title in zip(axes, (simulated, empirical), titles):
+        image = ax.imshow(matrix, cmap=cmap, vmin=-1.0, vmax=1.0)
+        ax.set(title=title, xlabel="region", ylabel="region")
+    axes[0].figure.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
+    axes[0].figure.suptitle(f"FC correlation r = {r:.3f}")
+    return axes
+
+
+def energy_curves(energies, *, ax: Axes | None = None, xlabel: str = "iteration") -> Axes:
+    """Energy over relaxation steps: an array `(steps,)` or `(steps, k)` (one curve per
+    column, e.g. per pattern), or a dict `{label: array}`."""
+    ax = _axes(ax)
+    curves = energies if isinstance(energies, Mapping) else {"": energies}
+    for index, (name, values) in enumerate(curves.items()):
+        values = np.asarray(values).reshape(np.shape(values)[0], -1)
+        color = f"C{index}" if len(curves) > 1 else None
+        for k in range(values.shape[1]):
+            ax.plot(values[:, k], color=color, lw=1.0, label=name if k == 0 and name else None)
+    ax.set(xlabel=xlabel, ylabel="energy")
+    if len(curves) > 1:
+        ax.legend()
+    return ax
+
+
+def training_curves(history, *, ax: Axes | None = None, log: bool | None = None) -> Axes:
+    """Loss per step: an array, a [`brainjax.fit.FitResult`][] (its `history`) or a
+    dict `{label: array}`. The y axis is logarithmic when every value is positive
+    (override with `log`)."""
+    ax = _axes(ax)
+    curves = history if isinstance(history, Mapping) else {"": history}
+    values = []
+    for name, curve in curves.items():
+        curve = np.asarray(getattr(curve, "history", curve), dtype=float)
+        ax.plot(np.arange(1, len(curve) + 1), curve, label=name or None)
+        values.append(curve)
+    positive = all(np.all(v[np.isfinite(v)] > 0) for v in values)
+    if positive if log is None else log:
+        ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel="loss")
+    if len(curves) > 1:
+        ax.legend()
+    return ax
+
+
+def rate_histogram(rates, *, ax: Axes | None = None, bins=30, colors=None) -> Axes:
+    """Histogram of firing rates (Hz) across neurons: an array or a dict
+    `{population: array}` (one colour each), e.g. `sol.mean_rates()`."""
+    ax = _axes(ax)
+    groups = rates if isinstance(rates, Mapping) else {"": rates}
+    for index, (name, r) in enumerate(groups.items()):
+        ax.hist(
+            np.ravel(np.asarray(r)),
+            bins=bins,
+            alpha=0.7 if len(groups) > 1 else 1.0,
+            color=(colors or {}).get(name, f"C{index}"),
+            label=name or None,
+        )
+    ax.set(xlabel="rate (Hz)", ylabel="neurons")
+    if len(groups) > 1:
+        ax.legend()
+    return ax
