@@ -10,11 +10,12 @@ import jax.numpy as jnp
 import lineax as lx
 import numpy as np
 from jax.flatten_util import ravel_pytree
-from jaxtyping import Array, Float, PRNGKeyArray, PyTree
+from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray, PyTree
 
 from . import inputs as _inputs
 from ._delays import AbstractDelayed, DelayedArgs
 from ._dynamics import AbstractDynamics, AbstractSpiking, State
+from ._network import Network
 from ._validate import check_count
 
 
@@ -24,21 +25,101 @@ class Monitor(eqx.Module):
     **Arguments:**
 
     - `every`: record the state every `every` steps (the number of steps must be a
-      multiple of it). Spikes, when recorded, are kept for every step.
+      multiple of it).
     - `select`: a function `state -> PyTree` picking what to keep (e.g.
       `lambda y: y.v`); `None` keeps the whole state.
-    - `spikes`: whether to record the spikes of a spiking model.
+    - `spikes`: keep the spikes of a spiking model densely, one `(n,)` array per step
+      (memory ~ steps x neurons: for small or short runs).
+
+    Bounded-memory spike records, for large or long runs (use with `spikes=False`):
+
+    - `events`: keep up to `events` spikes per population compressed, as `(step,
+      neuron)` pairs (8 bytes per spike); later spikes are counted but not stored.
+      Read them with `Solution.raster()`.
+    - `rates`: keep the number of spikes of each population per step (4 bytes per
+      step), for `Solution.population_rate()`.
+    - `spike_counts`: keep each neuron's total spike count (4 bytes per neuron), for
+      `Solution.mean_rates()`.
+
+    **Example:** `bj.Monitor(every=100, select=lambda y: y.neurons["E"].v, spikes=False,
+    events=200_000, rates=True)`.
     """
 
     every: int = eqx.field(default=1, static=True)
     select: Callable[[State], PyTree] | None = eqx.field(default=None, static=True)
     spikes: bool = eqx.field(default=True, static=True)
+    events: int | None = eqx.field(default=None, static=True)
+    rates: bool = eqx.field(default=False, static=True)
+    spike_counts: bool = eqx.field(default=False, static=True)
 
     def __check_init__(self):
         check_count("every", self.every)
+        if self.events is not None:
+            check_count("events", self.events)
 
     def pick(self, y: State) -> PyTree:
         return y if self.select is None else self.select(y)
+
+    def init_watch(self, spikes: PyTree[jax.ShapeDtypeStruct]) -> PyTree:
+        """The running spike record (carried through the scan)."""
+        flat = lambda s: int(np.prod(s.shape))  # noqa: E731
+        counts = None
+        if self.spike_counts:
+            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, jnp.int32), spikes)
+        events = None
+        if self.events is not None:
+            events = jax.tree.map(
+                lambda s: SpikeEvents(
+                    steps=jnp.zeros(self.events, jnp.int32),
+                    neurons=jnp.zeros(self.events, jnp.int32),
+                    count=jnp.zeros((), jnp.int32),
+                    size=flat(s),
+                ),
+                spikes,
+            )
+        return counts, events
+
+    def watch(self, watch: PyTree, spikes: PyTree[Array], i) -> tuple[PyTree, PyTree]:
+        """Update the running record with the spikes of step `i`; return it and what
+        is kept for this step (dense spikes, population counts)."""
+        counts, events = watch
+        fired = jax.tree.map(lambda s: jax.lax.stop_gradient(s) != 0, spikes)
+        if counts is not None:
+            counts = jax.tree.map(lambda c, f: c + f, counts, fired)
+        if events is not None:
+            events = jax.tree.map(
+                lambda e, f: e.add(f.reshape(-1), i),
+                events,
+                fired,
+                is_leaf=lambda x: isinstance(x, SpikeEvents),
+            )
+        per_step = (
+            spikes if self.spikes else None,
+            jax.tree.map(lambda f: f.sum(dtype=jnp.int32), fired) if self.rates else None,
+        )
+        return (counts, events), per_step
+
+
+class SpikeEvents(eqx.Module):
+    """Compressed spikes of one population: the `count` first spikes of a run as
+    `(steps[k], neurons[k])` pairs (`k < min(count, capacity)`), in time order. Spike
+    `k` happened in step `steps[k]`, i.e. at `t0 + (steps[k] + 1) * dt`."""
+
+    steps: Int[Array, " capacity"]
+    neurons: Int[Array, " capacity"]
+    count: Int[Array, ""]
+    size: int = eqx.field(static=True)
+
+    def add(self, fired: Bool[Array, " n"], i) -> "SpikeEvents":
+        capacity = self.steps.shape[0]
+        slot = self.count + jnp.cumsum(fired) - 1
+        slot = jnp.where(fired & (slot < capacity), slot, capacity)  # capacity: dropped
+        return SpikeEvents(
+            steps=self.steps.at[slot].set(i, mode="drop"),
+            neurons=self.neurons.at[slot].set(jnp.arange(fired.shape[0]), mode="drop"),
+            count=self.count + fired.sum(dtype=jnp.int32),
+            size=self.size,
+        )
 
 
 class Solution(eqx.Module):
@@ -46,10 +127,15 @@ class Solution(eqx.Module):
 
     - `ts`: recording times (ms), `t0, t0 + every*dt, ..., t1`.
     - `ys`: the monitored variables at `ts` (leading axis = time).
-    - `spikes`: for spiking models, the spikes of every step (leading axis = step,
-      step `i` covers `(t0 + i*dt, t0 + (i+1)*dt]`), as 0./1. floats; else `None`.
+    - `spikes`: for spiking models with `Monitor(spikes=True)`, the spikes of every
+      step (leading axis = step, step `i` covers `(t0 + i*dt, t0 + (i+1)*dt]`), as
+      0./1. floats; else `None`.
     - `final`: the full state at `t1`, to continue a simulation with `y0=sol.final`.
     - `dt`: the step (ms).
+    - `events`, `population_counts`, `spike_counts`: the bounded-memory records of
+      [`brainjax.Monitor`][] (`events`: [`brainjax.SpikeEvents`][] per population;
+      `population_counts`: spikes per step, shape `(steps,)`; `spike_counts`: spikes
+      per neuron), or `None` when not asked for.
     """
 
     ts: Float[Array, " times"]
@@ -57,9 +143,18 @@ class Solution(eqx.Module):
     spikes: PyTree[Float[Array, "steps ..."]] | None
     final: State
     dt: float = eqx.field(static=True)
+    events: PyTree[SpikeEvents] | None = None
+    population_counts: PyTree[Int[Array, " steps"]] | None = None
+    spike_counts: PyTree[Int[Array, "..."]] | None = None
 
     def population_rate(self) -> PyTree[Float[Array, " steps"]]:
         """Instantaneous population rate (Hz) of each spiking population, per step."""
+        if self.population_counts is not None:
+            size = lambda s: int(np.prod(s.shape))  # noqa: E731
+            sizes = jax.tree.map(size, self.final_spike_shapes())
+            return jax.tree.map(
+                lambda c, n: c / n * 1000.0 / self.dt, self.population_counts, sizes
+            )
         return jax.tree.map(
             lambda s: s.reshape(s.shape[0], -1).mean(axis=1) * 1000.0 / self.dt,
             self._require_spikes(),
@@ -67,17 +162,45 @@ class Solution(eqx.Module):
 
     def mean_rates(self) -> PyTree[Float[Array, "..."]]:
         """Mean firing rate (Hz) of every neuron over the whole run."""
+        if self.spike_counts is not None:
+            duration = float(self.ts[-1] - self.ts[0])
+            return jax.tree.map(lambda c: c * 1000.0 / duration, self.spike_counts)
         return jax.tree.map(lambda s: s.mean(axis=0) * 1000.0 / self.dt, self._require_spikes())
 
     def raster(self, spikes: Array | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Spike times (ms) and neuron indices as NumPy arrays, for plotting.
 
-        `spikes` defaults to `self.spikes` (which must then be a single array)."""
-        spikes = self._require_spikes() if spikes is None else spikes
-        if not isinstance(spikes, (jax.Array, np.ndarray)):
-            raise ValueError("`raster()` needs one population: pass `spikes=sol.spikes[name]`.")
-        steps, neurons = np.nonzero(np.asarray(spikes).reshape(spikes.shape[0], -1))
+        `spikes` defaults to the recorded spikes of the (single) population: the dense
+        `self.spikes` or, with `Monitor(events=...)`, the compressed `self.events`
+        (pass `sol.spikes[name]` or `sol.events[name]` for one population of a
+        network)."""
+        if spikes is None:
+            spikes = self.events if self.spikes is None and self.events is not None else None
+            spikes = self._require_spikes() if spikes is None else spikes
+        if isinstance(spikes, SpikeEvents):
+            kept = min(int(spikes.count), spikes.steps.shape[0])
+            steps, neurons = np.asarray(spikes.steps[:kept]), np.asarray(spikes.neurons[:kept])
+        elif isinstance(spikes, (jax.Array, np.ndarray)):
+            steps, neurons = np.nonzero(np.asarray(spikes).reshape(spikes.shape[0], -1))
+        else:
+            raise ValueError(
+                "`raster()` needs one population: pass `spikes=sol.spikes[name]` "
+                "or `sol.events[name]`."
+            )
         return float(self.ts[0]) + (steps + 1) * self.dt, neurons
+
+    def final_spike_shapes(self) -> PyTree:
+        """Shapes of the recorded spike arrays of one step (from the spike counts or
+        the compressed events)."""
+        if self.spike_counts is not None:
+            return self.spike_counts
+        if self.events is not None:
+            return jax.tree.map(
+                lambda e: jax.ShapeDtypeStruct((e.size,), jnp.int32),
+                self.events,
+                is_leaf=lambda x: isinstance(x, SpikeEvents),
+            )
+        raise ValueError("population rates from counts need `spike_counts` or `events`.")
 
     def _require_spikes(self):
         if self.spikes is None:
@@ -124,6 +247,7 @@ def simulate(
     stepsize_controller: diffrax.AbstractStepSizeController | None = None,
     max_steps: int | None = None,
     progress: bool = False,
+    checkpoint: bool = False,
 ) -> Solution:
     """Integrate `model` from `t0` to `t1` (ms).
 
@@ -147,6 +271,12 @@ def simulate(
       1e-6)`; default constant steps of `dt`.
     - `max_steps`: ODE/SDE path step budget (default: enough for constant steps).
     - `progress`: show a tqdm progress bar.
+    - `checkpoint`: spiking path only: memory-bounded backpropagation through time.
+      Each chunk of `monitor.every` steps is wrapped in `jax.checkpoint`, so
+      `jax.grad` stores one state per chunk and recomputes the steps inside a chunk
+      during the backward pass: memory ~ `n_steps / every + every` states instead of
+      `n_steps`, for about one extra forward pass of compute (best near
+      `every ~ sqrt(n_steps)`). Results and gradients are unchanged.
 
     **How it integrates:**
 
@@ -187,6 +317,11 @@ def simulate(
             f"({monitor.every})."
         )
     spiking = isinstance(model, AbstractSpiking)
+    if isinstance(model, Network) and model.dt is not None and not np.isclose(model.dt, dt):
+        raise ValueError(
+            f"`dt` ({dt!r} ms) must equal the `dt` the Network was built with "
+            f"({model.dt!r} ms): its delays are counted in steps."
+        )
     if solver is None:
         solver = diffrax.Euler() if spiking else diffrax.Heun()
     if not isinstance(solver, diffrax.AbstractSolver):
@@ -231,8 +366,9 @@ def simulate(
             noise_key if stochastic else None,
             input_key,
             progress,
+            checkpoint,
         )
-    if isinstance(model, AbstractDelayed):
+    if isinstance(model, AbstractDelayed) and np.rint(np.max(model.delays) / dt) > 0:
         if stepsize_controller is not None:
             raise ValueError(
                 "`stepsize_controller` is not available for models with delays, "
@@ -240,10 +376,15 @@ def simulate(
             )
         key_ = noise_key if stochastic else None
         return _delayed_scan(model, y0, inputs, solver, monitor, grid, key_, progress)
-    controller = diffrax.ConstantStepSize() if stepsize_controller is None else stepsize_controller
-    if max_steps is None:
-        adaptive = not isinstance(controller, diffrax.ConstantStepSize)
-        max_steps = max(4096, 16 * n_steps) if adaptive else n_steps + 2
+    if stepsize_controller is None:
+        # Step exactly onto the grid t0 + k dt. With ConstantStepSize the accumulated step
+        # times drift from the recording times by round-off, and a recording that falls a
+        # hair inside the next step gets a wrong gradient through the interpolation.
+        controller = diffrax.StepTo(ts=t0 + dt * np.arange(n_steps + 1))
+        max_steps = n_steps + 1 if max_steps is None else max_steps
+    else:
+        controller = stepsize_controller
+        max_steps = max(4096, 16 * n_steps) if max_steps is None else max_steps
     return _diffeqsolve(
         model,
         y0,
@@ -313,7 +454,7 @@ def _diffeqsolve(
         solver,
         t0,
         t1,
-        dt,
+        None if isinstance(controller, diffrax.StepTo) else dt,
         y_start,
         None,
         saveat=saveat,
@@ -326,7 +467,7 @@ def _diffeqsolve(
 
 
 @eqx.filter_jit
-def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progress):
+def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progress, checkpoint):
     t0, dt, n_steps = grid
     if noise_key is None:
         unravel, y_start = None, y0
@@ -365,25 +506,44 @@ def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progre
         if meter is not None:
             meter_state = meter.step(meter_state, (i + 1) / n_steps)
         carry = (y, solver_state, meter_state, input_state)
-        return carry, (spikes if monitor.spikes else None)
+        return carry, spikes
 
-    def chunk(carry, chunk_index):
-        record = monitor.pick(as_state(carry[0]))
+    def watched_step(carry_watch, i):
+        carry, watch = carry_watch
+        carry, spikes = step(carry, i)
+        watch, per_step = monitor.watch(watch, spikes, i)
+        return (carry, watch), per_step
+
+    def chunk(carry_watch, chunk_index):
+        record = monitor.pick(as_state(carry_watch[0][0]))
         steps = chunk_index * monitor.every + jnp.arange(monitor.every)
-        carry, spikes = jax.lax.scan(step, carry, steps)
-        return carry, (record, spikes)
+        carry_watch, per_step = jax.lax.scan(watched_step, carry_watch, steps)
+        return carry_watch, (record, per_step)
 
+    if checkpoint:
+        chunk = jax.checkpoint(chunk)
     meter_state = None if meter is None else meter.init()
     carry = (y_start, solver_state, meter_state, input_state)
-    carry, (records, spikes) = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
+    watch = monitor.init_watch(jax.eval_shape(model.spike, y0))
+    (carry, (counts, events)), (records, (spikes, rates)) = jax.lax.scan(
+        chunk, (carry, watch), jnp.arange(n_steps // monitor.every)
+    )
     if meter is not None:
         meter.close(carry[2])
     final = as_state(carry[0])
     ys = jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
-    if spikes is not None:
-        spikes = jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), spikes)
+    per_step = lambda tree: jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), tree)  # noqa: E731
     ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
-    return Solution(ts=ts, ys=ys, spikes=spikes, final=final, dt=dt)
+    return Solution(
+        ts=ts,
+        ys=ys,
+        spikes=per_step(spikes),
+        final=final,
+        dt=dt,
+        events=events,
+        population_counts=per_step(rates),
+        spike_counts=counts,
+    )
 
 
 @eqx.filter_jit
