@@ -1,0 +1,110 @@
+"""Record Brian2 firing rates of the COBA and CUBA benchmark networks (Brette et al. 2007)
+into `tests/data/brian2_rates.json`, the reference that `tests/test_examples_spiking.py`
+pins brainjax's `examples/coba.py` / `examples/cuba.py` to.
+
+Run with the Brian2 venv (created by `bash benchmarks/setup_peers.sh brian2`):
+
+    benchmarks/.venv-brian2/bin/python benchmarks/record_brian2_rates.py [--seeds 5]
+
+Networks (identical to the brainjax examples; Euler steps of dt = 0.1 ms in both, and
+Brian2's default order: state update, threshold, reset, then spike delivery):
+
+- COBA: 80 % E / 20 % I LIF, tau_m 20 ms, E_L = V_r = -60 mV, V_t = -50 mV, 5 ms
+  refractory, constant drive 20 mV (200 pA with g_L = 10 nS), exponential conductances
+  (tau 5 / 10 ms, E_rev 0 / -80 mV, jumps 0.6 / 6.7 in units of g_L = 6 / 67 nS);
+  v0 ~ N(-55, 5) mV.
+- CUBA: same cell but E_L = -49 mV, no drive, exponential currents (tau 5 / 10 ms, jumps
+  1.62 / -9 mV = 16.2 / -90 pA with g_L = 10 nS); v0 ~ U(V_r, V_t).
+
+Each at full size (N = 4000, p = 0.02, 1 s) and reduced (N = 1000, p = 0.08: the same
+in-degree of 80, 0.5 s). Connectivity is Bernoulli(p) per ordered pair (no autapse
+exclusion, as `Synapses.connect(p=...)`), freshly drawn for every seed.
+"""
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import brian2 as b2
+import numpy as np
+
+CONFIGS = {"full": (4000, 0.02, 1000.0), "reduced": (1000, 0.08, 500.0)}
+
+
+def run(model: str, n: int, p: float, t_ms: float, seed: int) -> tuple[float, float]:
+    b2.start_scope()
+    b2.seed(seed)
+    b2.defaultclock.dt = 0.1 * b2.ms
+    taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
+    vt, vr = -50 * b2.mV, -60 * b2.mV
+    if model == "coba":
+        el, drive = -60 * b2.mV, 20 * b2.mV
+        eqs = """
+        dv/dt = (ge*(0*mV-v) + gi*(-80*mV-v) - (v-el) + drive)/taum : volt (unless refractory)
+        dge/dt = -ge/taue : 1
+        dgi/dt = -gi/taui : 1
+        """
+        we, wi = 0.6, 6.7
+    else:
+        el = -49 * b2.mV
+        eqs = """
+        dv/dt = (ge + gi - (v-el))/taum : volt (unless refractory)
+        dge/dt = -ge/taue : volt
+        dgi/dt = -gi/taui : volt
+        """
+        we, wi = 1.62 * b2.mV, -9.0 * b2.mV
+    group = b2.NeuronGroup(
+        n, eqs, threshold="v>vt", reset="v=vr", refractory=5 * b2.ms, method="euler"
+    )
+    n_e = int(0.8 * n)
+    if model == "coba":
+        group.v = "-55*mV + 5*mV*randn()"
+    else:
+        group.v = "vr + rand()*(vt - vr)"
+    exc = b2.Synapses(group, group, on_pre=f"ge += {we!r}" if model == "coba" else "ge += we")
+    inh = b2.Synapses(group, group, on_pre=f"gi += {wi!r}" if model == "coba" else "gi += wi")
+    exc.connect(condition=f"i < {n_e}", p=p)
+    inh.connect(condition=f"i >= {n_e}", p=p)
+    spikes = b2.SpikeMonitor(group)
+    b2.run(t_ms * b2.ms)
+    counts = np.bincount(np.asarray(spikes.i), minlength=n)
+    seconds = t_ms / 1000.0
+    return float(counts[:n_e].mean() / seconds), float(counts[n_e:].mean() / seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parents[1] / "tests/data/brian2_rates.json"
+    )
+    args = parser.parse_args()
+    b2.prefs.codegen.target = "cython"
+    record = {
+        "brian2": b2.__version__,
+        "machine": f"{platform.machine()} {platform.python_version()}",
+        "method": "euler, dt = 0.1 ms, codegen cython",
+        "generated_by": "benchmarks/record_brian2_rates.py",
+    }
+    for model in ("coba", "cuba"):
+        for config, (n, p, t_ms) in CONFIGS.items():
+            rates = []
+            for seed in range(args.seeds):
+                tic = time.perf_counter()
+                rates.append(run(model, n, p, t_ms, seed))
+                print(f"{model} {config} seed {seed}: E {rates[-1][0]:.2f} Hz, "
+                      f"I {rates[-1][1]:.2f} Hz ({time.perf_counter() - tic:.1f} s)", flush=True)
+            e, i = np.array(rates).T
+            record[f"{model}_{config}"] = {
+                "n": n, "p": p, "t_ms": t_ms,
+                "rate_e_hz": [round(x, 3) for x in e], "rate_i_hz": [round(x, 3) for x in i],
+                "mean_e_hz": round(float(e.mean()), 3), "mean_i_hz": round(float(i.mean()), 3),
+            }
+    args.out.write_text(json.dumps(record, indent=1) + "\n")
+    print(json.dumps({k: v for k, v in record.items() if isinstance(v, dict)}))
+
+
+if __name__ == "__main__":
+    main()
