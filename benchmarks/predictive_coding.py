@@ -34,22 +34,21 @@ STEP, STEPS, LR, BATCH = 0.1, 20, 1e-3, 64
 def hand_pc_epoch_fn(optimizer):
     """Standard PC written directly in JAX: weights as a list of (W, b)."""
 
-    def predict(params, l, above):
-        w, b = params[l - 1]
+    def predict(params, i, above):
+        w, b = params[i - 1]
         a = above @ w.T + b
-        return a if l == len(params) else jnp.tanh(a)
+        return a if i == len(params) else jnp.tanh(a)
 
     def energy(params, xs):
         return sum(
-            0.5 * jnp.sum((xs[l] - predict(params, l, xs[l - 1])) ** 2)
-            for l in range(1, len(xs))
+            0.5 * jnp.sum((xs[i] - predict(params, i, xs[i - 1])) ** 2) for i in range(1, len(xs))
         )
 
     @jax.jit
     def step(params, opt_state, x, y):
         xs = [x]
-        for l in range(1, len(params) + 1):
-            xs.append(predict(params, l, xs[-1]))
+        for i in range(1, len(params) + 1):
+            xs.append(predict(params, i, xs[-1]))
         hidden = xs[1:-1]
 
         def infer(h, _):
@@ -96,8 +95,13 @@ def main():
     def brainjax_epochs(n_epochs):
         tic = time.perf_counter()
         out = pc.train(
-            net0, (x, y), rule=rule, optimizer=optimizer, epochs=n_epochs,
-            batch_size=BATCH, key=key,
+            net0,
+            (x, y),
+            rule=rule,
+            optimizer=optimizer,
+            epochs=n_epochs,
+            batch_size=BATCH,
+            key=key,
         )
         jax.block_until_ready(out.model)
         return out.model, time.perf_counter() - tic
@@ -126,7 +130,8 @@ def main():
         times_hand.append(t / epochs)
     t_bj, t_hand = min(times_bj), min(times_hand)
     diff = max(
-        float(jnp.max(jnp.abs(layer.weight - w))) for layer, (w, _) in zip(net_bj.layers, params_hand)
+        float(jnp.max(jnp.abs(layer.weight - w)))
+        for layer, (w, _) in zip(net_bj.layers, params_hand)
     )
     acc = accuracy(net_bj, xt, yt)
     print(f"PC epoch ({size}, batch {BATCH}, {STEPS} inference steps), best of 3:")
@@ -135,8 +140,16 @@ def main():
     print(f"  ratio brainjax / hand = {t_bj / t_hand:.3f}; max |weight difference| = {diff:.2e}")
     for impl, t, first in (("brainjax", t_bj, first_bj), ("jax-hand", t_hand, first_hand)):
         records.append(
-            dict(bench="pc_epoch", impl=impl, size=size, runtime_s=t, compile_s=first - t,
-                 epochs_timed=epochs, test_accuracy=acc, max_weight_diff=diff)
+            dict(
+                bench="pc_epoch",
+                impl=impl,
+                size=size,
+                runtime_s=t,
+                compile_s=first - t,
+                epochs_timed=epochs,
+                test_accuracy=acc,
+                max_weight_diff=diff,
+            )
         )
 
     # --- 2. iPC vs PC: accuracy per wall-clock second of training.
@@ -154,27 +167,53 @@ def main():
             if (i + 1) % (len(labels) // BATCH) == 0:
                 curve.append((time.perf_counter() - elapsed[0], accuracy(net, xt, yt)))
 
-        pc.train(net0, (x, y), rule=rule, optimizer=optimizer, epochs=1, batch_size=BATCH,
-                 key=key)  # compile
+        pc.train(
+            net0, (x, y), rule=rule, optimizer=optimizer, epochs=1, batch_size=BATCH, key=key
+        )  # compile
         elapsed[0] = time.perf_counter()
         # The accuracy evaluation is inside the clock for both rules alike.
-        pc.train(net0, (x, y), rule=rule, optimizer=optimizer, epochs=n_epochs,
-                 batch_size=BATCH, key=key, callback=record)
+        pc.train(
+            net0,
+            (x, y),
+            rule=rule,
+            optimizer=optimizer,
+            epochs=n_epochs,
+            batch_size=BATCH,
+            key=key,
+            callback=record,
+        )
         seconds, accs = curve[-1]
         print(
-            f"  {name:4s}: " + ", ".join(f"{a:.3f}@{t:.1f}s" for t, a in curve)
+            f"  {name:4s}: "
+            + ", ".join(f"{a:.3f}@{t:.1f}s" for t, a in curve)
             + f"  -> {accs / seconds:.3f} accuracy / s"
         )
         records.append(
-            dict(bench="pc_vs_ipc", impl=name, size=size, runtime_s=seconds, compile_s=None,
-                 epochs=n_epochs, test_accuracy=accs, accuracy_per_s=accs / seconds,
-                 curve=[[t, a] for t, a in curve])
+            dict(
+                bench="pc_vs_ipc",
+                impl=name,
+                size=size,
+                runtime_s=seconds,
+                compile_s=None,
+                epochs=n_epochs,
+                test_accuracy=accs,
+                accuracy_per_s=accs / seconds,
+                curve=[[t, a] for t, a in curve],
+            )
         )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(records, f, indent=1)
-    print(json.dumps({"machine": platform.machine(), "backend": jax.default_backend(),
-                      "pc_epoch_ratio": t_bj / t_hand, "max_weight_diff": diff}))
+    print(
+        json.dumps(
+            {
+                "machine": platform.machine(),
+                "backend": jax.default_backend(),
+                "pc_epoch_ratio": t_bj / t_hand,
+                "max_weight_diff": diff,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

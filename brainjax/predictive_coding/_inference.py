@@ -68,7 +68,7 @@ def infer(
     network: PCNetwork,
     activities: Activities,
     free: FreeMask,
-    method: FixedStep | GradientFlow = FixedStep(step_size=0.1, steps=20),
+    method: FixedStep | GradientFlow | None = None,
     *,
     rtol: float = 1e-5,
     atol: float = 1e-5,
@@ -83,9 +83,9 @@ def infer(
     - `activities`, `free`: the starting activities and which of them are free, as given
       by [`initial_activities`][brainjax.predictive_coding.initial_activities].
     - `method`: [`FixedStep`][brainjax.predictive_coding.FixedStep], a fixed number of
-      gradient steps (`lax.scan`; the training path), or [`brainjax.GradientFlow`][],
-      the ODE `dx/dt = -dE/dx` solved by Diffrax (any solver, adaptive steps) until a
-      steady state, through [`brainjax.relax`][].
+      gradient steps (`lax.scan`; the training path; default 20 steps of 0.1), or
+      [`brainjax.GradientFlow`][], the ODE `dx/dt = -dE/dx` solved by Diffrax (any
+      solver, adaptive steps) until a steady state, through [`brainjax.relax`][].
     - `rtol`, `atol`, `max_steps`, `implicit`: passed to [`brainjax.relax`][] for
       `GradientFlow` (steady-state tolerance, step budget, gradients by the implicit
       function theorem or by backpropagation through the solver).
@@ -105,6 +105,7 @@ def infer(
     if len(free) != len(activities):
         raise ValueError(f"`free` needs {len(activities)} entries, got {len(free)}.")
     model = _Clamped(network, tuple(free))
+    method = FixedStep(step_size=0.1, steps=20) if method is None else method
     if isinstance(method, FixedStep):
         energy_grad = jax.value_and_grad(model.energy)
 

@@ -113,10 +113,10 @@ class PCNetwork(AbstractEnergy):
         self.activation = activation
         self.output_activation = output_activation
 
-    def predict_layer(self, l: int, above: Float[Array, "*batch n"]) -> Float[Array, "*batch m"]:
-        """The prediction `mu_l` of layer `l >= 1` from the activities of layer `l - 1`."""
-        layer = self.layers[l - 1]
-        f = self.output_activation if l == len(self.layers) else self.activation
+    def predict_layer(self, i: int, above: Float[Array, "*batch n"]) -> Float[Array, "*batch m"]:
+        """The prediction `mu_l` of layer `i >= 1` from the activities of layer `i - 1`."""
+        layer = self.layers[i - 1]
+        f = self.output_activation if i == len(self.layers) else self.activation
         return f(above @ layer.weight.T + layer.bias)
 
     def feedforward(self, top: Float[Array, "*batch n0"]) -> Activities:
@@ -124,21 +124,21 @@ class PCNetwork(AbstractEnergy):
         amortised / feedforward initialisation; `x_L` is the network's output)."""
         self._check_layer(0, top, "top")
         xs = [top]
-        for l in range(1, len(self.sizes)):
-            xs.append(self.predict_layer(l, xs[-1]))
+        for i in range(1, len(self.sizes)):
+            xs.append(self.predict_layer(i, xs[-1]))
         return tuple(xs)
 
     def errors(self, x: Activities) -> tuple[Float[Array, "*batch n"], ...]:
         """The prediction errors `e_1, ..., e_L` (and, first, `x_0 - m` with a prior)."""
         self._check_activities(x)
-        errors = tuple(x[l] - self.predict_layer(l, x[l - 1]) for l in range(1, len(x)))
+        errors = tuple(x[i] - self.predict_layer(i, x[i - 1]) for i in range(1, len(x)))
         if self.prior_mean is not None:
             errors = (x[0] - self.prior_mean,) + errors
         return errors
 
     def layer_energies(self, x: Activities, args: Any = None) -> Float[Array, " layers"]:
         """The energy of every prediction-error layer (prior first, when there is one),
-        summed over the batch; their sum is [`energy`][brainjax.predictive_coding.PCNetwork.energy]."""
+        summed over the batch; their sum is the total `energy`."""
         del args
         log_pi = self.log_precision
         if self.log_prior_precision is not None:
@@ -158,25 +158,24 @@ class PCNetwork(AbstractEnergy):
         """The total energy `E` of activities `x` (a tuple of `L + 1` arrays)."""
         return jnp.sum(self.layer_energies(x, args))
 
-    def _check_layer(self, l: int, value: Array, name: str) -> None:
-        if jnp.ndim(value) < 1 or jnp.shape(value)[-1] != self.sizes[l]:
+    def _check_layer(self, i: int, value: Array, name: str) -> None:
+        if jnp.ndim(value) < 1 or jnp.shape(value)[-1] != self.sizes[i]:
             raise ValueError(
-                f"`{name}` must have {self.sizes[l]} units (layer {l} of sizes {self.sizes}) "
+                f"`{name}` must have {self.sizes[i]} units (layer {i} of sizes {self.sizes}) "
                 f"in its last axis, got shape {jnp.shape(value)}."
             )
 
     def _check_activities(self, x: Activities) -> None:
         if len(x) != len(self.sizes):
             raise ValueError(
-                f"activities must have {len(self.sizes)} layers (sizes {self.sizes}), "
-                f"got {len(x)}."
+                f"activities must have {len(self.sizes)} layers (sizes {self.sizes}), got {len(x)}."
             )
-        for l, value in enumerate(x):
-            self._check_layer(l, value, f"activities[{l}]")
+        for i, value in enumerate(x):
+            self._check_layer(i, value, f"activities[{i}]")
             if jnp.shape(value)[:-1] != jnp.shape(x[0])[:-1]:
                 raise ValueError(
                     f"all activities must share their batch shape, got {jnp.shape(x[0])[:-1]} "
-                    f"for layer 0 and {jnp.shape(value)[:-1]} for layer {l}."
+                    f"for layer 0 and {jnp.shape(value)[:-1]} for layer {i}."
                 )
 
 
