@@ -176,3 +176,44 @@ def test_gradient_through_stp_parameters_matches_finite_differences():
         fd = (float(f(params + step)) - float(f(params - step))) / (2 * eps)
         assert grad[k] == pytest.approx(fd, rel=2e-2, abs=1e-5)
     assert np.all(np.abs(grad) > 0)
+
+
+def _stp_network(U, tau_d, tau_f):
+    """A regularly firing presynaptic LIF -> a silent postsynaptic LIF through a
+    depressing/facilitating CUBA exponential synapse of weight 100 pA."""
+    pre = bj.neurons.LIF(n=1, t_ref=2.0)
+    post = bj.neurons.LIF(n=1, v_th=1e6)  # never spikes: its input is smooth in U
+    stp = syn.TsodyksMarkram(U=U, tau_d=tau_d, tau_f=tau_f)
+    proj = bj.Projection("pre", "post", [[100.0]], syn.Exponential(tau=5.0), stp=stp)
+    return bj.Network({"pre": pre, "post": post}, [proj])
+
+
+def _stp_run(params):
+    net = _stp_network(*params)
+    monitor = bj.Monitor(select=lambda y: y.synapses[0][0])
+    return bj.simulate(net, t1=150.0, dt=0.1, inputs={"pre": 500.0}, monitor=monitor)
+
+
+def test_stp_in_a_network_scales_each_spike_by_its_efficacy_and_is_differentiable():
+    params = jnp.array([0.3, 100.0, 50.0])
+    sol = jax.jit(_stp_run)(params)
+    spikes = np.asarray(sol.spikes["pre"][:, 0])
+    assert spikes.sum() >= 5
+    # The jump of the synaptic current at each presynaptic spike is 100 pA x efficacy,
+    # with the efficacies of the same train replayed through `TsodyksMarkram` alone.
+    s = np.asarray(sol.ys)
+    jumps = (s[1:] - s[:-1] * (1 - 0.1 / 5.0))[spikes > 0]
+    stp, expected = syn.TsodyksMarkram(*params), []
+    state = stp.init(1)
+    for spike in spikes:
+        state, efficacy = stp.release(state, jnp.array([spike]))
+        expected.append(float(efficacy[0]))
+        state = jax.tree.map(lambda a, b: a + 0.1 * b, state, stp.vector_field(0.0, state))
+    np.testing.assert_allclose(jumps, 100.0 * np.array(expected)[spikes > 0], rtol=1e-4)
+    # Gradient of the total synaptic charge w.r.t. (U, tau_d, tau_f) vs central differences.
+    charge = jax.jit(lambda p: jnp.sum(_stp_run(p).ys))
+    grad = np.asarray(jax.jit(jax.grad(lambda p: jnp.sum(_stp_run(p).ys)))(params))
+    for k, eps in enumerate((1e-3, 0.5, 0.5)):
+        step = jnp.zeros(3).at[k].set(eps)
+        fd = (float(charge(params + step)) - float(charge(params - step))) / (2 * eps)
+        assert grad[k] == pytest.approx(fd, rel=3e-2)
