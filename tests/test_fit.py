@@ -180,3 +180,15 @@ def test_bad_arguments():
         fit(optimizer=optax.adam)
     with pytest.raises(ValueError, match="`patience`"):
         bj.fit.EarlyStopping(patience=0)
+
+
+def test_step_is_traced_once_for_weakly_typed_parameters():
+    traces = []
+
+    def loss(model, _):
+        traces.append(1)
+        return (model.w - 1.0) ** 2 + model.b**2
+
+    model = Line(jnp.asarray(0.0), jnp.asarray(0.0))  # weakly typed scalars
+    result = bj.fit.fit(model, loss, optimizer=optax.adam(0.1), steps=5, progress=False)
+    assert len(traces) == 1 and result.step == 5

@@ -63,6 +63,12 @@ def _batches(
         epoch, position = epoch + 1, 0
 
 
+def _strong(tree: PyTree) -> PyTree:
+    """Drop weak types (e.g. of `jnp.asarray(2.5)`): updated parameters are strongly
+    typed, so weak inputs would make the compiled step trace again on the next call."""
+    return jax.tree.map(lambda x: jnp.asarray(x, x.dtype) if eqx.is_array(x) else x, tree)
+
+
 def _nonfinite_leaves(tree: PyTree) -> list[str]:
     leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
     return [
@@ -191,7 +197,8 @@ def fit(
             "no trainable leaves: `filter_spec` selects nothing (parameters given as Python "
             "floats are constants; pass them as arrays, e.g. jnp.asarray(2.5))."
         )
-    opt_state = optimizer.init(params) if opt_state is None else opt_state
+    params = _strong(params)
+    opt_state = _strong(optimizer.init(params) if opt_state is None else opt_state)
 
     if data is None:
         batches: Iterator = iter(lambda: None, 0)
