@@ -30,6 +30,7 @@ from ._energy import (
     Synchronous as Synchronous,
     relax as relax,
 )
+from ._exact import ExactSolution as ExactSolution, simulate_exact as simulate_exact
 from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
 from ._simulate import Monitor as Monitor, Solution as Solution, simulate as simulate
 
