@@ -32,7 +32,12 @@ from ._energy import (
 )
 from ._exact import ExactSolution as ExactSolution, simulate_exact as simulate_exact
 from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
-from ._simulate import Monitor as Monitor, Solution as Solution, simulate as simulate
+from ._simulate import (
+    Monitor as Monitor,
+    Solution as Solution,
+    SpikeEvents as SpikeEvents,
+    simulate as simulate,
+)
 
 try:
     __version__ = version("brainjax")

@@ -65,7 +65,7 @@ class Monitor(eqx.Module):
         flat = lambda s: int(np.prod(s.shape))  # noqa: E731
         counts = None
         if self.spike_counts:
-            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, jnp.int32), spikes)
+            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, jnp.float32), spikes)
         events = None
         if self.events is not None:
             events = jax.tree.map(
@@ -85,7 +85,7 @@ class Monitor(eqx.Module):
         counts, events = watch
         fired = jax.tree.map(lambda s: jax.lax.stop_gradient(s) != 0, spikes)
         if counts is not None:
-            counts = jax.tree.map(lambda c, f: c + f, counts, fired)
+            counts = jax.tree.map(lambda c, s: c + jax.lax.stop_gradient(s), counts, spikes)
         if events is not None:
             events = jax.tree.map(
                 lambda e, f: e.add(f.reshape(-1), i),
