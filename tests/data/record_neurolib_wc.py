@@ -41,9 +41,12 @@ def main():
     network = run(net, 300.0, e0, i0, 0.8)
     np.savez_compressed(
         HERE / "neurolib_wc.npz",
-        single_e=single[0], single_i=single[1],
-        net_e=network[0].astype(np.float32), net_i=network[1].astype(np.float32),
-        net_e0=e0, net_i0=i0,
+        single_e=single[0],
+        single_i=single[1],
+        net_e=network[0].astype(np.float32),
+        net_i=network[1].astype(np.float32),
+        net_e0=e0,
+        net_i0=i0,
     )
     print("single e range", single[0].min(), single[0].max(), "net mean", network[0].mean())
 
