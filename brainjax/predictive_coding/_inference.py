@@ -64,6 +64,7 @@ class _Clamped(AbstractEnergy):
         return self.network.energy(self.merge(x, args))
 
 
+@eqx.filter_jit
 def infer(
     network: PCNetwork,
     activities: Activities,

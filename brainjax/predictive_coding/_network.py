@@ -6,6 +6,7 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Bool, Float, PRNGKeyArray, Scalar
 
 from .._dynamics import AbstractEnergy
@@ -89,7 +90,9 @@ class PCNetwork(AbstractEnergy):
         if len(sizes) < 2:
             raise ValueError(f"`sizes` needs at least two layers, got {sizes!r}.")
         sizes = tuple(check_count(f"sizes[{i}]", n) for i, n in enumerate(sizes))
-        precisions = (precision,) * (len(sizes) - 1) if jnp.ndim(precision) == 0 else precision
+        precisions = (
+            (precision,) * (len(sizes) - 1) if np.ndim(precision) == 0 else tuple(precision)
+        )
         if len(precisions) != len(sizes) - 1:
             raise ValueError(
                 f"`precision` must be a scalar or have one value per predicted layer "
