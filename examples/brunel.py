@@ -14,7 +14,9 @@ Differences from the paper, stated: Brunel uses delta synapses; here recurrent s
 are exponential currents with tau_s = 0.5 ms carrying the same charge (a PSP of
 ~0.97 J), and the external Poisson spikes are exact voltage jumps of J. The full run
 uses Brunel's N_E = 10,000 (J = 0.1 mV); `--smoke` uses N_E = 2,000 with J = 0.5 mV
-(the same J C_E = 100 mV, so the same mean input).
+(the same J C_E = 100 mV, so the same mean input). Initial potentials are uniform in
+[0, theta) (the paper does not state them; a synchronous start lingers near the AI/SI
+boundary).
 
 Prints mean rates, the mean ISI coefficient of variation (about 1 when irregular) and a
 synchrony index: the Fano factor of the population spike count in 1 ms bins (about 1
@@ -37,10 +39,15 @@ def build(n_e: int, j: float, g: float, eta: float = 2.0, eps: float = 0.1, key=
 
     `j`: PSP amplitude (mV); `g`: relative inhibition; `eta`: nu_ext / nu_thr."""
     key = jax.random.key(0) if key is None else key
+    key_v, key = jax.random.split(key)
     n_i = n_e // 4
     c_e = eps * n_e
     cell = dict(tau_m=TAU, c_m=C_M, v_rest=0.0, v_reset=V_R, v_th=THETA, t_ref=T_REF)
-    pops = {"E": bj.neurons.LIF(n=n_e, **cell), "I": bj.neurons.LIF(n=n_i, **cell)}
+    v0 = jax.random.uniform(key_v, (n_e + n_i,), maxval=THETA)  # desynchronised start
+    pops = {
+        "E": bj.neurons.LIF(n=n_e, v_init=v0[:n_e], **cell),
+        "I": bj.neurons.LIF(n=n_i, v_init=v0[n_e:], **cell),
+    }
     w = j * C_M / TAU_S  # pA: an exponential current of this peak carries the charge J C_M
     synapse = bj.synapses.Exponential(tau=TAU_S)
     projections = [
