@@ -9,6 +9,7 @@ from . import (
     encoding as encoding,
     fit as fit,
     inputs as inputs,
+    memory as memory,
     neurons as neurons,
     plasticity as plasticity,
     plot as plot,

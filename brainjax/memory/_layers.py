@@ -1,0 +1,156 @@
+"""Hopfield layers (Ramsauer et al. 2020) as Equinox modules for larger models."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float, PRNGKeyArray
+
+from .._validate import check_count, check_positive
+
+
+def _retrieve(beta, queries, keys, values):
+    """One Hopfield update for every query: `softmax(beta Q K^T) V`."""
+    return jax.nn.softmax(beta * queries @ keys.T, axis=-1) @ values
+
+
+def _beta(beta: float | None, key_size: int) -> Array:
+    beta = 1.0 / jnp.sqrt(key_size) if beta is None else beta
+    check_positive("beta", beta)
+    return jnp.asarray(beta, float)
+
+
+class Hopfield(eqx.Module):
+    """Hopfield association of state patterns `R` with stored patterns `Y`
+    (Ramsauer et al. 2020, eq. 10):
+
+    `Z = softmax(beta (R W_Q) (Y W_K)^T) (Y W_V)`,
+
+    one update of a modern Hopfield network whose stored patterns are the projected
+    `Y W_K` and whose state patterns are `R W_Q`; the same as transformer attention.
+    `beta` is learnable (default `1/sqrt(key_size)`).
+
+    **Example:** `Hopfield(16, 32, key_size=8, out_size=4, key=k)(r, y)` with `r` of
+    shape `(s, 16)` and `y` of shape `(p, 32)` gives `(s, 4)`.
+    """
+
+    query: eqx.nn.Linear
+    key: eqx.nn.Linear
+    value: eqx.nn.Linear
+    beta: Float[Array, ""]
+
+    def __init__(
+        self,
+        state_size: int,
+        stored_size: int,
+        *,
+        key_size: int,
+        out_size: int,
+        beta: float | None = None,
+        key: PRNGKeyArray,
+    ):
+        for name, value in (
+            ("state_size", state_size),
+            ("stored_size", stored_size),
+            ("key_size", key_size),
+            ("out_size", out_size),
+        ):
+            check_count(name, value)
+        kq, kk, kv = jax.random.split(key, 3)
+        self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
+        self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
+        self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
+        self.beta = _beta(beta, key_size)
+
+    def __call__(
+        self, state: Float[Array, "s state"], stored: Float[Array, "p stored"]
+    ) -> Float[Array, "s out"]:
+        q, k, v = (
+            state @ self.query.weight.T,
+            stored @ self.key.weight.T,
+            stored @ self.value.weight.T,
+        )
+        return _retrieve(self.beta, q, k, v)
+
+
+class HopfieldPooling(eqx.Module):
+    """Hopfield pooling: learnable state (query) patterns `Q` retrieve from the input
+    set `Y`: `Z = softmax(beta Q (Y W_K)^T) (Y W_V)`, a fixed-size summary of a set
+    or sequence of any length (Ramsauer et al. 2020).
+
+    **Example:** `HopfieldPooling(32, num_queries=1, key_size=8, out_size=4, key=k)(y)`
+    maps `y` of shape `(p, 32)` to `(1, 4)`.
+    """
+
+    queries: Float[Array, "s key_size"]
+    key: eqx.nn.Linear
+    value: eqx.nn.Linear
+    beta: Float[Array, ""]
+
+    def __init__(
+        self,
+        stored_size: int,
+        *,
+        num_queries: int = 1,
+        key_size: int,
+        out_size: int,
+        beta: float | None = None,
+        key: PRNGKeyArray,
+    ):
+        for name, value in (
+            ("stored_size", stored_size),
+            ("num_queries", num_queries),
+            ("key_size", key_size),
+            ("out_size", out_size),
+        ):
+            check_count(name, value)
+        kq, kk, kv = jax.random.split(key, 3)
+        self.queries = jax.random.normal(kq, (num_queries, key_size)) / jnp.sqrt(key_size)
+        self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
+        self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
+        self.beta = _beta(beta, key_size)
+
+    def __call__(self, stored: Float[Array, "p stored"]) -> Float[Array, "s out"]:
+        k, v = stored @ self.key.weight.T, stored @ self.value.weight.T
+        return _retrieve(self.beta, self.queries, k, v)
+
+
+class HopfieldLayer(eqx.Module):
+    """Hopfield lookup layer: the stored patterns are learnable (`keys`, and the
+    `values` they retrieve), the input gives the state patterns:
+    `Z = softmax(beta (R W_Q) K^T) V` (Ramsauer et al. 2020). With one-hot-like
+    `keys` it acts as a learnable associative memory / prototype layer.
+
+    **Example:** `HopfieldLayer(16, num_patterns=64, key_size=8, out_size=4, key=k)(r)`
+    maps `r` of shape `(s, 16)` to `(s, 4)`.
+    """
+
+    query: eqx.nn.Linear
+    keys: Float[Array, "p key_size"]
+    values: Float[Array, "p out"]
+    beta: Float[Array, ""]
+
+    def __init__(
+        self,
+        state_size: int,
+        *,
+        num_patterns: int,
+        key_size: int,
+        out_size: int,
+        beta: float | None = None,
+        key: PRNGKeyArray,
+    ):
+        for name, value in (
+            ("state_size", state_size),
+            ("num_patterns", num_patterns),
+            ("key_size", key_size),
+            ("out_size", out_size),
+        ):
+            check_count(name, value)
+        kq, kk, kv = jax.random.split(key, 3)
+        self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
+        self.keys = jax.random.normal(kk, (num_patterns, key_size)) / jnp.sqrt(key_size)
+        self.values = jax.random.normal(kv, (num_patterns, out_size)) / jnp.sqrt(out_size)
+        self.beta = _beta(beta, key_size)
+
+    def __call__(self, state: Float[Array, "s state"]) -> Float[Array, "s out"]:
+        return _retrieve(self.beta, state @ self.query.weight.T, self.keys, self.values)
