@@ -14,6 +14,7 @@ from . import (
     plasticity as plasticity,
     plot as plot,
     populations as populations,
+    predictive_coding as predictive_coding,
     surrogate as surrogate,
     synapses as synapses,
 )

@@ -7,12 +7,13 @@ from pathlib import Path
 import jax
 from tqdm.auto import tqdm
 
-from . import spiking, wilson_cowan
+from . import predictive_coding, spiking, wilson_cowan
 from ._registry import Section
 
 SECTIONS: list[Section] = [
     spiking.SECTION,
     wilson_cowan.SECTION,
+    predictive_coding.SECTION,
 ]
 
 
