@@ -1,6 +1,7 @@
 """Brunel (2000) sparse balanced network of excitatory and inhibitory LIF neurons,
-in its synchronous-regular (SR) and asynchronous-irregular (AI) regimes (model A,
-figure 8A and 8B: relative inhibition g = 3 and g = 5, external drive nu_ext = 2 nu_thr).
+in its synchronous-regular (SR) and asynchronous-irregular (AI) regimes (model A, the
+states of figure 8: relative inhibition g = 3 (SR) and g = 5 (AI), external drive
+nu_ext = 2 nu_thr).
 
     tau dv/dt = -v + R I(t),   spike at v > theta = 20 mV, reset to V_r = 10 mV,
     refractory 2 ms, tau = 20 ms; every synapse delays by D = 1.5 ms.
@@ -10,13 +11,14 @@ inhibitory synapses (here drawn with probability eps = 0.1), of PSP amplitude J 
 -g J, and C_E external Poisson inputs at nu_ext each, of amplitude J, with
 nu_thr = theta / (J C_E tau).
 
-Differences from the paper, stated: Brunel uses delta synapses; here recurrent synapses
-are exponential currents with tau_s = 0.5 ms carrying the same charge (a PSP of
-~0.97 J), and the external Poisson spikes are exact voltage jumps of J. The full run
-uses Brunel's N_E = 10,000 (J = 0.1 mV); `--smoke` uses N_E = 2,000 with J = 0.5 mV
-(the same J C_E = 100 mV, so the same mean input). Initial potentials are uniform in
-[0, theta) (the paper does not state them; a synchronous start lingers near the AI/SI
-boundary).
+Delta synapses: each recurrent synapse is an exponential current with tau_s = dt and
+peak J C / dt. Under Euler steps (`simulate`'s default) such a current lasts exactly
+one step and moves v by exactly J, which is Brunel's delta synapse; its delay is
+shortened by that one step, so the jump lands D after the spike. External Poisson
+spikes are voltage jumps of J too. The full run uses Brunel's N_E = 10,000
+(J = 0.1 mV); `--smoke` uses N_E = 2,000 with J = 0.5 mV (the same J C_E = 100 mV,
+so the same mean input, but larger fluctuations). Initial potentials are uniform in
+[0, theta) (the paper does not state them).
 
 Prints mean rates, the mean ISI coefficient of variation (about 1 when irregular) and a
 synchrony index: the Fano factor of the population spike count in 1 ms bins (about 1
@@ -30,7 +32,7 @@ import numpy as np
 
 import brainjax as bj
 
-THETA, V_R, TAU, T_REF, DELAY, TAU_S, C_M = 20.0, 10.0, 20.0, 2.0, 1.5, 0.5, 250.0
+THETA, V_R, TAU, T_REF, DELAY, C_M = 20.0, 10.0, 20.0, 2.0, 1.5, 250.0
 REGIMES = {"SR": 3.0, "AI": 5.0}  # relative inhibition g at nu_ext / nu_thr = 2
 
 
@@ -48,12 +50,11 @@ def build(n_e: int, j: float, g: float, eta: float = 2.0, eps: float = 0.1, key=
         "E": bj.neurons.LIF(n=n_e, v_init=v0[:n_e], **cell),
         "I": bj.neurons.LIF(n=n_i, v_init=v0[n_e:], **cell),
     }
-    w = j * C_M / TAU_S  # pA: an exponential current of this peak carries the charge J C_M
-    synapse = bj.synapses.Exponential(tau=TAU_S)
+    w = j * C_M / dt  # pA for one step of dt: the charge J C_M, a jump of J mV
+    synapse = bj.synapses.Exponential(tau=dt)  # with Euler: zero again after one step
+    rule = lambda weight: bj.connect.FixedProb(eps, weight=weight, delay=DELAY - dt)
     projections = [
-        bj.Projection(
-            pre, post, bj.connect.FixedProb(eps, weight=weight, delay=DELAY), synapse, key=k
-        )
+        bj.Projection(pre, post, rule(weight), synapse, key=k)
         for (pre, post, weight), k in zip(
             [("E", "E", w), ("E", "I", w), ("I", "E", -g * w), ("I", "I", -g * w)],
             jax.random.split(key, 4),
