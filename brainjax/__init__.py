@@ -18,6 +18,7 @@ from . import (
     surrogate as surrogate,
     synapses as synapses,
 )
+from ._dale import Dale as Dale
 from ._delays import AbstractDelayed as AbstractDelayed, DelayedArgs as DelayedArgs
 from ._dynamics import (
     AbstractDynamics as AbstractDynamics,
