@@ -6,7 +6,6 @@ import time
 
 import equinox as eqx
 import jax
-import numpy as np
 
 
 def parse(description: str, **defaults) -> argparse.Namespace:
@@ -31,18 +30,6 @@ def timed(fn, *args):
     tic = time.perf_counter()
     result = jax.block_until_ready(compiled(*args))
     return result, compile_s, time.perf_counter() - tic
-
-
-def isi_cv(spikes: np.ndarray, dt: float) -> float:
-    """Mean coefficient of variation of the inter-spike intervals of the neurons with at
-    least 3 spikes (`spikes`: `(steps, n)`); NaN if there are none."""
-    cvs = []
-    for column in np.asarray(spikes).T:
-        times = np.nonzero(column)[0] * dt
-        if times.size >= 3:
-            isi = np.diff(times)
-            cvs.append(isi.std() / isi.mean())
-    return float(np.mean(cvs)) if cvs else float("nan")
 
 
 def report(results: dict) -> None:

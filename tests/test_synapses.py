@@ -217,3 +217,22 @@ def test_stp_in_a_network_scales_each_spike_by_its_efficacy_and_is_differentiabl
         step = jnp.zeros(3).at[k].set(eps)
         fd = (float(charge(params + step)) - float(charge(params - step))) / (2 * eps)
         assert grad[k] == pytest.approx(fd, rel=3e-2)
+
+
+def test_multi_variable_kinetics_run_inside_a_network():
+    """A dual-exponential COBA synapse (PyTree state) in a Network: one presynaptic spike
+    gives the closed-form conductance and the current g (E_rev - v) drives v."""
+    dt, w = 0.01, 2.0
+    pre = bj.neurons.LIF(n=1, v_init=-50.0, t_ref=1e3)  # above threshold: spikes at once
+    post = bj.neurons.LIF(n=1, v_th=1e6)
+    synapse = syn.DualExponential(tau_rise=1.0, tau_decay=5.0, output=syn.COBA(e_rev=0.0))
+    net = bj.Network({"pre": pre, "post": post}, [bj.Projection("pre", "post", [[w]], synapse)])
+    monitor = bj.Monitor(select=lambda y: (y.synapses[0], y.neurons["post"].v))
+    sol = jax.jit(lambda: bj.simulate(net, t1=20.0, dt=dt, monitor=monitor))()
+    (r, d), v = sol.ys
+    g = np.asarray(d - r)[:, 0]
+    assert float(sol.spikes["pre"].sum()) == 1.0
+    t = np.asarray(sol.ts) - dt  # the spike is delivered at the end of the first step
+    shape = np.where(t >= 0, np.exp(-t / 5.0) - np.exp(-t / 1.0), 0.0)
+    np.testing.assert_allclose(g, w * shape / shape.max(), atol=1e-2 * w)  # Euler, dt = 0.01
+    assert float(v[-1, 0]) > -70.0  # depolarised by the excitatory conductance
