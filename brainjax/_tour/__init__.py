@@ -7,10 +7,11 @@ from pathlib import Path
 import jax
 from tqdm.auto import tqdm
 
-from . import predictive_coding, spiking, wilson_cowan
+from . import neurons, predictive_coding, spiking, wilson_cowan
 from ._registry import Section
 
 SECTIONS: list[Section] = [
+    neurons.SECTION,
     spiking.SECTION,
     wilson_cowan.SECTION,
     predictive_coding.SECTION,

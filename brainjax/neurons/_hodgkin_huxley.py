@@ -117,6 +117,9 @@ class HodgkinHuxley(AbstractSpiking):
     `HodgkinHuxley.traub_miles(n)` gives the Traub-Miles cell of the COBA-HH benchmark
     (Brette et al. 2007; area 20,000 um^2, c_m 1 uF/cm^2, g_l 0.05 mS/cm^2,
     e_l -60 mV, e_k -90 mV, e_na 50 mV, g_na 100 mS/cm^2, g_k 30 mS/cm^2, v_t -63 mV).
+    With its tiny leak that cell has no resting equilibrium (the net ionic current is
+    inward at every potential with the gates at steady state): without input it fires
+    by itself, at about 14 Hz.
 
     **Step size:** the gates are stiff during a spike. With `diffrax.Euler()` use
     `dt <= 0.01` ms (squid) or `dt <= 0.02` ms (Traub-Miles, whose `m` gate opens at
