@@ -9,17 +9,14 @@ import jax
 
 
 def parse(description: str, **defaults) -> argparse.Namespace:
-    """`--smoke` (small and short, for CI), `--seed`, `--t1` (ms), `--n` (neurons)."""
+    """`--smoke` (small and short, for CI), `--seed`, and one option per default given
+    (e.g. `t1=1000.0` adds `--t1`, a float defaulting to 1000)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="small network, short run (CI)")
     parser.add_argument("--seed", type=int, default=0)
     for name, value in defaults.items():
-        parser.add_argument(f"--{name}", type=type(value), default=None)
-    args = parser.parse_args()
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    return args
+        parser.add_argument(f"--{name}", type=type(value), default=value)
+    return parser.parse_args()
 
 
 def timed(fn, *args):

@@ -44,7 +44,7 @@ class TsodyksMarkram(eqx.Module):
     - `U`: utilisation increment (release probability of a rested synapse), in (0, 1].
     - `tau_d`: recovery time constant of resources (ms), > 0 (depression).
     - `tau_f`: relaxation time constant of `u` (ms), >= 0; 0 means no facilitation
-      (`u` stays at `U`).
+      (every spike uses `u = U`).
 
     For a regular train of period `T`, the steady state is `u* = U / (1 - (1 - U)
     exp(-T/tau_f))` (after the jump) and `x* = (1 - exp(-T/tau_d)) / (1 - (1 - u*)
