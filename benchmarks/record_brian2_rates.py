@@ -37,34 +37,31 @@ def run(model: str, n: int, p: float, t_ms: float, seed: int) -> tuple[float, fl
     b2.start_scope()
     b2.seed(seed)
     b2.defaultclock.dt = 0.1 * b2.ms
-    taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
-    vt, vr = -50 * b2.mV, -60 * b2.mV
+    ns = {
+        "taum": 20 * b2.ms, "taue": 5 * b2.ms, "taui": 10 * b2.ms,
+        "vt": -50 * b2.mV, "vr": -60 * b2.mV,
+    }  # fmt: skip
     if model == "coba":
-        el, drive = -60 * b2.mV, 20 * b2.mV
+        ns.update(el=-60 * b2.mV, drive=20 * b2.mV, we=0.6, wi=6.7)  # we, wi in units of g_L
         eqs = """
         dv/dt = (ge*(0*mV-v) + gi*(-80*mV-v) - (v-el) + drive)/taum : volt (unless refractory)
         dge/dt = -ge/taue : 1
         dgi/dt = -gi/taui : 1
         """
-        we, wi = 0.6, 6.7
     else:
-        el = -49 * b2.mV
+        ns.update(el=-49 * b2.mV, we=1.62 * b2.mV, wi=-9.0 * b2.mV)
         eqs = """
         dv/dt = (ge + gi - (v-el))/taum : volt (unless refractory)
         dge/dt = -ge/taue : volt
         dgi/dt = -gi/taui : volt
         """
-        we, wi = 1.62 * b2.mV, -9.0 * b2.mV
     group = b2.NeuronGroup(
-        n, eqs, threshold="v>vt", reset="v=vr", refractory=5 * b2.ms, method="euler"
+        n, eqs, threshold="v>vt", reset="v=vr", refractory=5 * b2.ms, method="euler", namespace=ns
     )
     n_e = int(0.8 * n)
-    if model == "coba":
-        group.v = "-55*mV + 5*mV*randn()"
-    else:
-        group.v = "vr + rand()*(vt - vr)"
-    exc = b2.Synapses(group, group, on_pre=f"ge += {we!r}" if model == "coba" else "ge += we")
-    inh = b2.Synapses(group, group, on_pre=f"gi += {wi!r}" if model == "coba" else "gi += wi")
+    group.v = "-55*mV + 5*mV*randn()" if model == "coba" else "vr + rand()*(vt - vr)"
+    exc = b2.Synapses(group, group, on_pre="ge += we", namespace=ns)
+    inh = b2.Synapses(group, group, on_pre="gi += wi", namespace=ns)
     exc.connect(condition=f"i < {n_e}", p=p)
     inh.connect(condition=f"i >= {n_e}", p=p)
     spikes = b2.SpikeMonitor(group)
@@ -94,13 +91,20 @@ def main() -> None:
             for seed in range(args.seeds):
                 tic = time.perf_counter()
                 rates.append(run(model, n, p, t_ms, seed))
-                print(f"{model} {config} seed {seed}: E {rates[-1][0]:.2f} Hz, "
-                      f"I {rates[-1][1]:.2f} Hz ({time.perf_counter() - tic:.1f} s)", flush=True)
+                print(
+                    f"{model} {config} seed {seed}: E {rates[-1][0]:.2f} Hz, "
+                    f"I {rates[-1][1]:.2f} Hz ({time.perf_counter() - tic:.1f} s)",
+                    flush=True,
+                )
             e, i = np.array(rates).T
             record[f"{model}_{config}"] = {
-                "n": n, "p": p, "t_ms": t_ms,
-                "rate_e_hz": [round(x, 3) for x in e], "rate_i_hz": [round(x, 3) for x in i],
-                "mean_e_hz": round(float(e.mean()), 3), "mean_i_hz": round(float(i.mean()), 3),
+                "n": n,
+                "p": p,
+                "t_ms": t_ms,
+                "rate_e_hz": [round(x, 3) for x in e],
+                "rate_i_hz": [round(x, 3) for x in i],
+                "mean_e_hz": round(float(e.mean()), 3),
+                "mean_i_hz": round(float(i.mean()), 3),
             }
     args.out.write_text(json.dumps(record, indent=1) + "\n")
     print(json.dumps({k: v for k, v in record.items() if isinstance(v, dict)}))
