@@ -55,11 +55,11 @@ class Hopfield(eqx.Module):
             ("out_size", out_size),
         ):
             check_count(name, value)
+        self.beta = _beta(beta, key_size)
         kq, kk, kv = jax.random.split(key, 3)
         self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
         self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
         self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
-        self.beta = _beta(beta, key_size)
 
     def __call__(
         self, state: Float[Array, "s state"], stored: Float[Array, "p stored"]
@@ -103,11 +103,11 @@ class HopfieldPooling(eqx.Module):
             ("out_size", out_size),
         ):
             check_count(name, value)
+        self.beta = _beta(beta, key_size)
         kq, kk, kv = jax.random.split(key, 3)
         self.queries = jax.random.normal(kq, (num_queries, key_size)) / jnp.sqrt(key_size)
         self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
         self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
-        self.beta = _beta(beta, key_size)
 
     def __call__(self, stored: Float[Array, "p stored"]) -> Float[Array, "s out"]:
         k, v = stored @ self.key.weight.T, stored @ self.value.weight.T
@@ -146,11 +146,11 @@ class HopfieldLayer(eqx.Module):
             ("out_size", out_size),
         ):
             check_count(name, value)
+        self.beta = _beta(beta, key_size)
         kq, kk, kv = jax.random.split(key, 3)
         self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
         self.keys = jax.random.normal(kk, (num_patterns, key_size)) / jnp.sqrt(key_size)
         self.values = jax.random.normal(kv, (num_patterns, out_size)) / jnp.sqrt(out_size)
-        self.beta = _beta(beta, key_size)
 
     def __call__(self, state: Float[Array, "s state"]) -> Float[Array, "s out"]:
         return _retrieve(self.beta, state @ self.query.weight.T, self.keys, self.values)
