@@ -41,7 +41,7 @@ def train_classifiers(x, y, xt, yt, epochs, seed):
     trained networks."""
     net0 = pc.PCNetwork((64, 128, 10), key=jax.random.key(seed))
     per_epoch = len(x) // BATCH
-    optimizer = optax.adam(1e-3)
+    optimizer = optax.adam(3e-3)
     squared_error = lambda net, batch: 0.5 * jnp.mean(  # noqa: E731
         jnp.sum((batch[1] - net.feedforward(batch[0])[-1]) ** 2, -1)
     )
@@ -141,11 +141,13 @@ def main():
     bj.plot.save(fig, out / "pc_training.png")
 
     fig, axes = plt.subplots(3, 8, figsize=(8, 3.3), layout="constrained")
+    cmap = plt.get_cmap("gray_r").copy()
+    cmap.set_bad("lightsteelblue")  # the hidden pixels
     for column in range(8):
         shown = np.asarray(xt_np[column]).copy()
         occluded = np.where(np.asarray(observed[column]), shown, np.nan)
         for row, image in enumerate((shown, occluded, np.asarray(completed[column]))):
-            axes[row, column].imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+            axes[row, column].imshow(image.reshape(8, 8), cmap=cmap, vmin=0, vmax=1)
             axes[row, column].axis("off")
     for row, title in enumerate(("test digit", "lower half hidden", "PC completion")):
         axes[row, 0].set_title(title, fontsize=8, loc="left")

@@ -59,12 +59,13 @@ def run(out: Path, smoke: bool) -> str:
     hidden = ~np.asarray(observed)
     mse = float(np.mean((completed - xt_np)[hidden] ** 2))
     baseline = float(np.mean((x_np.mean(0) - xt_np)[hidden] ** 2))
-    strip = np.concatenate(
-        [np.concatenate([xt_np[k], completed[k]]).reshape(16, 8) for k in range(8)], axis=1
-    )
-    axes[1].imshow(strip, cmap="gray_r", vmin=0, vmax=1)
-    axes[1].axhline(11.5, color="C3", lw=1)
-    axes[1].set(title="test digits (top) / lower half completed by PC (bottom)")
+    grid = np.full((18, 72), np.nan)  # two rows of eight 8x8 digits, 1-pixel gaps
+    for k in range(8):
+        grid[0:8, 9 * k : 9 * k + 8] = xt_np[k].reshape(8, 8)
+        grid[9:17, 9 * k : 9 * k + 8] = completed[k].reshape(8, 8)
+    axes[1].imshow(grid, cmap="gray_r", vmin=0, vmax=1)
+    axes[1].axhline(12.5, color="C3", lw=1)
+    axes[1].set(title="test digits (top); lower half hidden, then completed by PC (below red)")
     axes[1].axis("off")
     plot.save(fig, out / "predictive_coding.png")
     return (
