@@ -10,14 +10,14 @@ from ._kinetics import DualExponential
 from ._outputs import COBA, MgBlock
 
 
-def AMPA() -> DualExponential:  # noqa: N802 - named after the receptor
+def AMPA() -> DualExponential:
     """AMPA receptor: rise 0.5 ms, decay 2.4 ms, reversal 0 mV (Hill & Tononi 2005).
 
     **Example:** `bj.Projection("E", "E", w_nS, bj.synapses.AMPA())`."""
     return DualExponential(tau_rise=0.5, tau_decay=2.4, output=COBA(e_rev=0.0))
 
 
-def NMDA(mg: float = 1.0) -> DualExponential:  # noqa: N802
+def NMDA(mg: float = 1.0) -> DualExponential:
     """NMDA receptor: rise 4 ms, decay 40 ms, reversal 0 mV (Hill & Tononi 2005), with
     the Mg2+ block `1 / (1 + exp(-0.062 v) mg / 3.57)` of Jahr & Stevens (1990).
 
@@ -29,14 +29,14 @@ def NMDA(mg: float = 1.0) -> DualExponential:  # noqa: N802
     )
 
 
-def GABA_A() -> DualExponential:  # noqa: N802
+def GABA_A() -> DualExponential:
     """GABA_A receptor: rise 1 ms, decay 7 ms, reversal -70 mV (Hill & Tononi 2005).
 
     **Example:** `bj.Projection("I", "E", w_nS, bj.synapses.GABA_A())`."""
     return DualExponential(tau_rise=1.0, tau_decay=7.0, output=COBA(e_rev=-70.0))
 
 
-def GABA_B() -> DualExponential:  # noqa: N802
+def GABA_B() -> DualExponential:
     """GABA_B receptor: rise 60 ms, decay 200 ms, reversal -90 mV (Hill & Tononi 2005).
 
     **Example:** `bj.synapses.GABA_B()`."""
