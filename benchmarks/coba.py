@@ -45,17 +45,18 @@ def brainjax_coba(n: int, model: str, seed: int = 0):
 
     n_e = int(0.8 * n)
     keys = jax.random.split(jax.random.key(seed), 6)
-    if model == "hh":
-        cell = lambda m, k: bj.neurons.HodgkinHuxley(  # noqa: E731
-            n=m, gating=bj.neurons.TraubMilesGating(), **_hh_params(m, k)
+    if model == "hh":  # Traub-Miles cells, no drive; v0 ~ E_L + N(-5, 5) mV
+        cell = lambda m, k: bj.neurons.HodgkinHuxley.traub_miles(  # noqa: E731
+            m, v_init=-65.0 + 5.0 * jax.random.normal(k, (m,))
         )
-        w_e, w_i, inputs = 6.0, 67.0, None
+        inputs = None
     else:
         cell = lambda m, k: bj.neurons.LIF(  # noqa: E731
             n=m, tau_m=20.0, c_m=200.0, v_rest=-60.0, v_reset=-60.0, v_th=-50.0, t_ref=5.0,
             v_init=-55.0 + 5.0 * jax.random.normal(k, (m,)),
         )
-        w_e, w_i, inputs = 6.0, 67.0, {"E": 200.0, "I": 200.0}
+        inputs = {"E": 200.0, "I": 200.0}
+    w_e, w_i = 6.0, 67.0  # nS
     p = 80.0 / n
     exc = bj.synapses.Exponential(tau=5.0, output=bj.synapses.COBA(e_rev=0.0))
     inh = bj.synapses.Exponential(tau=10.0, output=bj.synapses.COBA(e_rev=-80.0))
@@ -70,13 +71,6 @@ def brainjax_coba(n: int, model: str, seed: int = 0):
     net = bj.Network({"E": cell(n_e, keys[0]), "I": cell(n - n_e, keys[1])}, projections)
     monitor = bj.Monitor(every=int(T_MS / DT), spikes=False, spike_counts=True)
     return net, inputs, monitor
-
-
-def _hh_params(n, key):
-    import jax
-
-    # COBA-HH (Brette et al. 2007): g_L 10 nS... in the Traub-Miles units of brainjax
-    return dict(v_init=-65.0 + 5.0 * jax.random.normal(key, (n,)))
 
 
 def prepare_brainjax(n: int, model: str):

@@ -15,7 +15,7 @@ for peer in "${peers[@]}"; do
   "$venv/bin/pip" install -q --upgrade pip
   case "$peer" in
     brian2) "$venv/bin/pip" install -q "brian2==2.9.*" "numpy<2.4" ;;
-    brainpy) "$venv/bin/pip" install -q "brainpy==2.8.2" "jax[cpu]" ;;
+    brainpy) "$venv/bin/pip" install -q "brainpy==2.8.2" "jax[cpu]" numba ;;  # numba: CPU kernels
     *) echo "unknown peer: $peer (use brian2, brainpy)" >&2; exit 2 ;;
   esac
   echo "$peer: $("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$peer'))")"
