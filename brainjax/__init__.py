@@ -15,6 +15,7 @@ from . import (
     plot as plot,
     populations as populations,
     predictive_coding as predictive_coding,
+    solvers as solvers,
     surrogate as surrogate,
     synapses as synapses,
 )
