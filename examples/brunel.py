@@ -20,12 +20,15 @@ spikes are voltage jumps of J too. The full run uses Brunel's N_E = 10,000
 so the same mean input, but larger fluctuations). Initial potentials are uniform in
 [0, theta) (the paper does not state them).
 
-Prints mean rates, the mean ISI coefficient of variation (about 1 when irregular) and a
-synchrony index: the Fano factor of the population spike count in 1 ms bins (about 1
-when asynchronous, >> 1 when synchronous).
+Prints mean rates (and, for AI, the rate of Brunel's mean-field theory of the
+asynchronous state, which it should match), the mean ISI coefficient of variation
+(about 1 when irregular) and a synchrony index: the Fano factor of the population spike
+count in 1 ms bins (about 1 when asynchronous, >> 1 when synchronous).
 
     python examples/brunel.py [--smoke] [--t1 500]
 """
+
+import math
 
 import jax
 import numpy as np
@@ -75,6 +78,28 @@ def run(net, drive, t1, key, dt=0.1):
     return bj.simulate(net, t1=t1, dt=dt, key=key, inputs=drive, monitor=monitor)
 
 
+def theory_rate(j: float, c_e: float, g: float, eta: float = 2.0) -> float:
+    """Brunel's (2000) self-consistent rate (Hz) of the asynchronous state: nu = phi(mu,
+    sigma) with mu = C_E J tau (nu (1 - g/4) + nu_ext), sigma^2 = J^2 C_E tau (nu (1 +
+    g^2/4) + nu_ext), phi the Siegert formula 1 / (tau_rp + tau sqrt(pi) int_{(V_r -
+    mu)/sigma}^{(theta - mu)/sigma} exp(u^2) (1 + erf u) du), solved by bisection."""
+    tau, t_ref = TAU / 1000.0, T_REF / 1000.0  # s
+    nu_ext = eta * THETA / (j * c_e * tau)
+
+    def phi(nu):
+        mu = c_e * j * tau * (nu * (1 - g / 4) + nu_ext)
+        sigma = math.sqrt(j * j * c_e * tau * (nu * (1 + g * g / 4) + nu_ext))
+        u = np.linspace((V_R - mu) / sigma, (THETA - mu) / sigma, 2001)
+        f = np.exp(u**2) * (1 + np.vectorize(math.erf)(u))
+        return 1.0 / (t_ref + tau * math.sqrt(math.pi) * np.trapezoid(f, u))
+
+    lo, hi = 1e-3, 1.0 / t_ref - 1e-3
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if phi(mid) > mid else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
 def _isi_cv(spikes: np.ndarray, dt: float) -> float:
     """Mean ISI coefficient of variation over neurons with >= 3 spikes (NaN if none)."""
     cvs = []
@@ -111,4 +136,5 @@ if __name__ == "__main__":
         stats = statistics(sol.spikes["E"], sol.dt)
         results.update({f"{regime}_{k}": v for k, v in stats.items()})
         results[f"{regime}_runtime_s"] = run_s
+    results["AI_rate_theory_hz"] = theory_rate(j, 0.1 * n_e, REGIMES["AI"])
     report(results)

@@ -95,6 +95,8 @@ def test_brunel_example_shows_the_sr_and_ai_regimes():
     assert result["SR_rate_hz"] > 3 * result["AI_rate_hz"]
     assert result["SR_cv_isi"] < 0.2 and result["AI_cv_isi"] > 0.5
     assert result["SR_fano_pop"] > 5 * result["AI_fano_pop"]
+    # The AI rate is Brunel's mean-field (Siegert) self-consistent rate: 49.3 Hz here.
+    assert result["AI_rate_hz"] == pytest.approx(result["AI_rate_theory_hz"], rel=0.1)
 
 
 @pytest.mark.slow
