@@ -28,7 +28,7 @@ class Izhikevich(AbstractSpiking):
     When `v > v_peak` (30 mV): a spike, `v <- c`, `u <- u + d`. Time is in ms and `v`
     in mV. **The input `I` is in the model's own units**, like `u`: it enters `dv/dt`
     directly, so it is in mV/ms (Izhikevich's `I = 10` drives a regular-spiking cell at
-    about 10 Hz after adaptation). To drive the model with a current in pA, divide by a
+    about 22 Hz after adaptation). To drive the model with a current in pA, divide by a
     capacitance in pF (e.g. `I_pA / 100.0` for 100 pF). There is no refractory
     period: `u` provides the recovery. Parameters may be scalars or `(n,)` arrays.
 
