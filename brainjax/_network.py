@@ -351,15 +351,23 @@ class Network(AbstractSpiking):
         heads = [
             jnp.zeros((), jnp.int32) if h is None else h.astype(jnp.int32) for h in y.heads
         ]
+        # Without delay, an additive synapse (the default `deliver`) takes the spikes'
+        # weights straight into its variable: one scatter, no intermediate increment.
+        additive = [
+            p.depth == 1 and type(p.synapse).deliver is AbstractSynapse.deliver
+            for p in self.projections
+        ]
         buffers = [
-            jnp.zeros((proj.n_post,)) if b is None else b.reshape(-1)
-            for proj, b in zip(self.projections, y.pending)
+            g if add else jnp.zeros((proj.n_post,)) if b is None else b.reshape(-1)
+            for proj, b, g, add in zip(self.projections, y.pending, y.synapses, additive)
         ]
         buffers = self._propagate(spikes, sent, buffers, heads)
         synapses, pending, new_heads = [], [], []
-        for proj, g, buffer, head in zip(self.projections, y.synapses, buffers, heads):
+        for proj, g, buffer, head, add in zip(
+            self.projections, y.synapses, buffers, heads, additive
+        ):
             if proj.depth == 1:
-                synapses.append(proj.synapse.deliver(g, buffer))
+                synapses.append(buffer if add else proj.synapse.deliver(g, buffer))
                 pending.append(None)
                 new_heads.append(None)
                 continue
