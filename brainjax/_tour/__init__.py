@@ -7,13 +7,14 @@ from pathlib import Path
 import jax
 from tqdm.auto import tqdm
 
-from . import neurons, predictive_coding, spiking, wilson_cowan
+from . import neurons, predictive_coding, spiking, whole_brain, wilson_cowan
 from ._registry import Section
 
 SECTIONS: list[Section] = [
     neurons.SECTION,
     spiking.SECTION,
     wilson_cowan.SECTION,
+    whole_brain.SECTION,
     predictive_coding.SECTION,
 ]
 
