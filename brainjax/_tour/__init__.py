@@ -7,7 +7,7 @@ from pathlib import Path
 import jax
 from tqdm.auto import tqdm
 
-from . import neurons, predictive_coding, spiking, whole_brain, wilson_cowan
+from . import memory, neurons, predictive_coding, spiking, whole_brain, wilson_cowan
 from ._registry import Section
 
 SECTIONS: list[Section] = [
@@ -16,6 +16,7 @@ SECTIONS: list[Section] = [
     wilson_cowan.SECTION,
     whole_brain.SECTION,
     predictive_coding.SECTION,
+    memory.SECTION,
 ]
 
 
