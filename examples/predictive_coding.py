@@ -7,7 +7,7 @@
    - incremental PC (Salvatori et al. 2024): 5 joint activity + weight steps per batch;
    - backprop on the same network's feedforward pass with the same squared-error loss.
    Test-time prediction is the feedforward pass (the equilibrium with a free output).
-2. A generative PC model 16-64-64 (latent -> hidden -> pixels, Gaussian prior on the
+2. A generative PC model 16-32-64 (latent -> hidden -> pixels, Gaussian prior on the
    latent) trained unsupervised on the training images, then asked to complete test
    digits whose lower half is hidden: only the visible pixels are clamped, the latent,
    hidden and hidden-pixel activities are inferred.
@@ -41,22 +41,43 @@ def train_classifiers(x, y, xt, yt, epochs, seed):
     trained networks."""
     net0 = pc.PCNetwork((64, 128, 10), key=jax.random.key(seed))
     per_epoch = len(x) // BATCH
-    optimizer = optax.adam(3e-3)
-    squared_error = lambda net, batch: 0.5 * jnp.mean(  # noqa: E731
-        jnp.sum((batch[1] - net.feedforward(batch[0])[-1]) ** 2, -1)
-    )
+    # Adam 3e-3 with a cosine decay over all weight updates (steadier final accuracy);
+    # iPC makes `steps` weight updates per batch.
+    adam = lambda updates: optax.adam(optax.cosine_decay_schedule(3e-3, updates))  # noqa: E731
+    optimizer = adam(epochs * per_epoch)
+
+    def squared_error(net, batch):
+        return 0.5 * jnp.mean(jnp.sum((batch[1] - net.feedforward(batch[0])[-1]) ** 2, -1))
+
     runs = {
         "pc": lambda cb: pc.train(
-            net0, (x, y), rule=pc.PC(pc.FixedStep(0.1, 20)), optimizer=optimizer,
-            epochs=epochs, batch_size=BATCH, callback=cb,
+            net0,
+            (x, y),
+            rule=pc.PC(pc.FixedStep(0.1, 20)),
+            optimizer=optimizer,
+            epochs=epochs,
+            batch_size=BATCH,
+            callback=cb,
         ),
         "ipc": lambda cb: pc.train(
-            net0, (x, y), rule=pc.IPC(step_size=0.1, steps=5), optimizer=optimizer,
-            epochs=epochs, batch_size=BATCH, callback=cb,
+            net0,
+            (x, y),
+            rule=pc.IPC(step_size=0.1, steps=5),
+            optimizer=adam(epochs * per_epoch * 5),
+            epochs=epochs,
+            batch_size=BATCH,
+            callback=cb,
         ),
         "backprop": lambda cb: bj.fit.fit(
-            net0, squared_error, optimizer=optimizer, steps=epochs * per_epoch, data=(x, y),
-            batch_size=BATCH, filter_spec=pc.network_filter(net0), callback=cb, progress=False,
+            net0,
+            squared_error,
+            optimizer=optimizer,
+            steps=epochs * per_epoch,
+            data=(x, y),
+            batch_size=BATCH,
+            filter_spec=pc.network_filter(net0),
+            callback=cb,
+            progress=False,
         ),
     }
     curves, nets, seconds = {}, {}, {}
@@ -85,10 +106,14 @@ def inference_energies(net, x, y):
 
 
 def train_generative(x, epochs, seed):
-    net = pc.PCNetwork((16, 64, 64), key=jax.random.key(seed + 1), prior_precision=1.0)
+    net = pc.PCNetwork((16, 32, 64), key=jax.random.key(seed + 1), prior_precision=1.0)
     result = pc.train(
-        net, (None, x), rule=pc.PC(pc.FixedStep(0.1, 50)), optimizer=optax.adam(3e-3),
-        epochs=epochs, batch_size=BATCH,
+        net,
+        (None, x),
+        rule=pc.PC(pc.FixedStep(0.1, 50)),
+        optimizer=optax.adam(1e-3),
+        epochs=epochs,
+        batch_size=BATCH,
     )
     return result.model, result.history
 
@@ -97,7 +122,7 @@ def complete(net, images):
     """Hide the lower half of every image, infer the rest from the upper half."""
     observed = jnp.broadcast_to(jnp.arange(64) < 32, images.shape)
     a, free = pc.initial_activities(net, bottom=images, observed=observed)
-    out = pc.infer(net, a, free, pc.FixedStep(0.1, 200))
+    out = pc.infer(net, a, free, bj.GradientFlow())  # adaptive Tsit5 to a steady state
     return out.activities[-1], observed
 
 
@@ -130,13 +155,16 @@ def main():
     n_valid = int(np.sum(np.asarray(ode.ts) > 0)) + 1
     axes[0].plot(fixed.ts, fixed.energies, ".-", label="fixed steps (0.1)")
     axes[0].plot(ode.ts[:n_valid], ode.energies[:n_valid], "o--", label="Tsit5 gradient flow")
-    axes[0].set(xlabel="inference time", ylabel="energy (batch of 32)",
-                title="PC inference, wrong target clamped")
+    axes[0].set(
+        xlabel="inference time",
+        ylabel="energy (batch of 32)",
+        xlim=(0, fixed.ts[-1]),
+        title="PC inference, wrong target clamped",
+    )
     axes[0].legend()
     for name, curve in curves.items():
         axes[1].plot(np.arange(1, len(curve) + 1), curve, label=f"{name} ({seconds[name]:.0f} s)")
-    axes[1].set(xlabel="epoch", ylabel="test accuracy", ylim=(0.8, 1.0),
-                title="digits, 64-128-10")
+    axes[1].set(xlabel="epoch", ylabel="test accuracy", ylim=(0.8, 1.0), title="digits, 64-128-10")
     axes[1].legend()
     bj.plot.save(fig, out / "pc_training.png")
 
