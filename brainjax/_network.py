@@ -12,6 +12,7 @@ from jaxtyping import Array, ArrayLike, Bool, Float, Int, PRNGKeyArray
 from . import connect as _connect
 from ._dynamics import AbstractSpiking
 from ._validate import check_finite, check_positive
+from .plasticity import AbstractRule, Synapses
 from .synapses import AbstractSynapse
 
 
@@ -42,6 +43,12 @@ class Projection(eqx.Module):
     - `stp`: optional short-term plasticity of the presynaptic release (e.g.
       [`brainjax.synapses.TsodyksMarkram`][]); it scales each spike before delivery.
     - `key`: PRNG key of a random connectivity rule (the same key, the same synapses).
+    - `plasticity`: optional long-term plasticity rule of the weights (e.g.
+      [`brainjax.plasticity.STDP`][]); the weights then live in the network state
+      (`NetworkState.plastic[k] = (weights, rule_state)`) and change online, after each
+      step's delivery, with the step's pre/postsynaptic spikes (at emission; the
+      [`brainjax.Network`][] needs `dt`). Synapses of initial weight exactly 0 are
+      absent (never changed).
     - `propagation`: [`brainjax.connect.EventDriven`][] or [`brainjax.connect.Dense`][];
       defaults to the rule's (event-driven for sparse rules; dense for `AllToAll`,
       `FromMatrix` and matrices).
@@ -63,6 +70,7 @@ class Projection(eqx.Module):
     post: str = eqx.field(static=True)
     synapse: AbstractSynapse
     stp: eqx.Module | None
+    plasticity: AbstractRule | None
     propagation: eqx.Module = eqx.field(static=True)
     connectivity: _connect.AbstractConnectivity | None
     key: PRNGKeyArray | None
@@ -81,6 +89,7 @@ class Projection(eqx.Module):
         synapse: AbstractSynapse,
         *,
         stp: eqx.Module | None = None,
+        plasticity: AbstractRule | None = None,
         key: PRNGKeyArray | None = None,
         propagation: _connect.Dense | _connect.EventDriven | None = None,
     ):
@@ -90,6 +99,10 @@ class Projection(eqx.Module):
             )
         if stp is not None and not all(hasattr(stp, m) for m in ("init", "release")):
             raise ValueError(f"`stp` must be a short-term plasticity model, got {stp!r}.")
+        if plasticity is not None and not isinstance(plasticity, AbstractRule):
+            raise ValueError(
+                f"`plasticity` must be a brainjax.plasticity rule, got {plasticity!r}."
+            )
         if isinstance(connectivity, _connect.AbstractConnectivity):
             default = connectivity.default_propagation
         else:
@@ -107,6 +120,7 @@ class Projection(eqx.Module):
                 f"got {propagation!r}."
             )
         self.pre, self.post, self.synapse, self.stp = pre, post, synapse, stp
+        self.plasticity = plasticity
         self.propagation, self.key = propagation, key
         self.targets = self.delay_slots = None
         self.delay, self.depth, self.n_post = 0, 1, -1
@@ -229,6 +243,7 @@ class NetworkState(eqx.Module):
     stp: tuple = ()
     pending: tuple = ()
     heads: tuple = ()
+    plastic: tuple = ()
 
 
 class Network(AbstractSpiking):
@@ -292,6 +307,11 @@ class Network(AbstractSpiking):
                         f"(have {sorted(populations)})."
                     )
             built.append(proj.build(populations[proj.pre].n, populations[proj.post].n, dt))
+        if dt is None and any(p.plasticity is not None for p in built):
+            raise ValueError(
+                "a projection has `plasticity`: pass the simulation step `dt` (ms) to "
+                "`Network(..., dt=...)` (the rules integrate over it)."
+            )
         self.populations = populations
         self.projections = tuple(built)
         self.dt = dt
@@ -313,6 +333,7 @@ class Network(AbstractSpiking):
                 None if p.depth == 1 else jnp.zeros((p.depth, n[p.post])) for p in projs
             ),
             heads=tuple(None if p.depth == 1 else jnp.zeros(()) for p in projs),
+            plastic=tuple(_plastic_init(p, n[p.pre]) for p in projs),
         )
 
     def vector_field(self, t, y: NetworkState, args) -> NetworkState:
@@ -330,7 +351,8 @@ class Network(AbstractSpiking):
             None if s is None else p.stp.vector_field(t, s) for p, s in zip(self.projections, y.stp)
         )
         zeros = lambda tree: jax.tree.map(jnp.zeros_like, tree)  # discrete-only variables
-        return NetworkState(neurons, synapses, stp, zeros(y.pending), zeros(y.heads))
+        pending, heads, plastic = zeros(y.pending), zeros(y.heads), zeros(y.plastic)
+        return NetworkState(neurons, synapses, stp, pending, heads, plastic)
 
     def spike(self, y: NetworkState) -> dict[str, Float[Array, " n"]]:
         return {name: pop.spike(y.neurons[name]) for name, pop in self.populations.items()}
@@ -361,7 +383,8 @@ class Network(AbstractSpiking):
             g if add else jnp.zeros((proj.n_post,)) if b is None else b.reshape(-1)
             for proj, b, g, add in zip(self.projections, y.pending, y.synapses, additive)
         ]
-        buffers = self._propagate(spikes, sent, buffers, heads)
+        network = self if not y.plastic else _with_plastic_weights(self, y.plastic)
+        buffers = network._propagate(spikes, sent, buffers, heads)
         synapses, pending, new_heads = [], [], []
         for proj, g, buffer, head, add in zip(
             self.projections, y.synapses, buffers, heads, additive
@@ -375,7 +398,13 @@ class Network(AbstractSpiking):
             synapses.append(proj.synapse.deliver(g, buffer[head]))
             pending.append(buffer.at[head].set(0.0))
             new_heads.append(((head + 1) % proj.depth).astype(float))
-        return NetworkState(neurons, tuple(synapses), tuple(stp), tuple(pending), tuple(new_heads))
+        plastic = tuple(
+            None if w is None else _plastic_update(p, w, spikes, self.dt)
+            for p, w in zip(self.projections, y.plastic)
+        )
+        return NetworkState(
+            neurons, tuple(synapses), tuple(stp), tuple(pending), tuple(new_heads), plastic
+        )
 
     def _propagate(self, spikes, sent, buffers, heads):
         """Propagate every projection; event-driven ones share one spike search per
@@ -437,6 +466,39 @@ def _spiking_rows(active: Bool[Array, " n"], size: int) -> Int[Array, " size"]:
     values, within = jax.lax.top_k(blocks[chosen].astype(jnp.float32).ravel(), size)
     rows = (chosen[:, None] * _BLOCK + jnp.arange(_BLOCK)).ravel()[within]
     return jnp.where(values > 0, rows, n)
+
+
+def _synapse_layout(proj: Projection) -> Synapses:
+    return Synapses() if proj.dense else Synapses(post_index=proj.targets)
+
+
+def _plastic_init(proj: Projection, n_pre: int):
+    """`(weights, rule_state, mask)` of a plastic projection, `None` otherwise."""
+    if proj.plasticity is None:
+        return None
+    rows = n_pre if proj.dense else n_pre + 1  # event-driven: + the all-zero padding row
+    state = proj.plasticity.init(proj.weights, rows, proj.n_post)
+    mask = (proj.weights != 0).astype(proj.weights.dtype)  # zero: not connected
+    return proj.weights, state, mask
+
+
+def _plastic_update(proj: Projection, plastic, spikes, dt):
+    """One step of the projection's rule on its weights (after delivery)."""
+    w, state, mask = plastic
+    pre = spikes[proj.pre] if proj.dense else jnp.append(spikes[proj.pre], 0.0)
+    dw, state = proj.plasticity.update(
+        w, state, pre, spikes[proj.post], dt, synapses=_synapse_layout(proj)
+    )
+    return w + dw * mask, state, mask
+
+
+def _with_plastic_weights(network: "Network", plastic: tuple) -> "Network":
+    """The network with the current plastic weights in its projections."""
+    projections = tuple(
+        p if s is None else eqx.tree_at(lambda q: q.weights, p, s[0])
+        for p, s in zip(network.projections, plastic)
+    )
+    return eqx.tree_at(lambda n: n.projections, network, projections)
 
 
 def _with_static(module: eqx.Module, **static) -> eqx.Module:

@@ -255,3 +255,51 @@ def test_bad_input_names_the_parameter():
         reward.update(w, reward.init(w), jnp.zeros(3), jnp.zeros(2), 1.0)
     with pytest.raises(ValueError, match="rules\\[1\\]"):
         P.chain(P.STDP(), "stdp")
+
+
+def _plastic_network(propagation, rule):
+    key = jax.random.key(5)
+    w = 60.0 * jax.random.bernoulli(key, 0.5, (20, 10)) + 0.0
+    cell = dict(tau_m=10.0, t_ref=2.0)
+    proj = bj.Projection(
+        "in", "out", w, bj.synapses.Exponential(tau=5.0), plasticity=rule, propagation=propagation
+    )
+    net = bj.Network(
+        {"in": bj.neurons.LIF(n=20, **cell), "out": bj.neurons.LIF(n=10, **cell)}, [proj], dt=0.5
+    )
+    return net, w
+
+
+@pytest.mark.parametrize("propagation", [bj.connect.Dense(), bj.connect.EventDriven()])
+def test_online_plasticity_in_network_equals_replay_of_its_spikes(propagation):
+    rule = P.STDP(a_plus=2.0, a_minus=2.1, weight_dependence=P.Additive(0.0, 120.0))
+    net, w = _plastic_network(propagation, rule)
+    drive = jnp.linspace(380.0, 480.0, 20)
+    sol = bj.simulate(
+        net,
+        t1=200.0,
+        dt=0.5,
+        inputs={"in": drive, "out": 300.0},
+        monitor=bj.Monitor(every=400, select=lambda y: None),
+    )
+    assert sol.spikes["in"].sum() > 50 and sol.spikes["out"].sum() > 5
+    w_replay, _ = P.replay(rule, w, sol.spikes["in"], sol.spikes["out"], 0.5)
+    w_online = sol.final.plastic[0][0]  # the state holds (weights, rule state, mask)
+    if isinstance(propagation, bj.connect.EventDriven):
+        proj = net.projections[0]
+        dense = (
+            jnp.zeros((21, 10))
+            .at[jnp.arange(21)[:, None].repeat(proj.targets.shape[1], 1), proj.targets]
+            .add(w_online)
+        )
+        w_online = dense[:20]
+    assert not np.allclose(w_online, w)  # the weights did change
+    np.testing.assert_allclose(w_online, np.where(w > 0, w_replay, 0.0), rtol=1e-5, atol=1e-4)
+
+
+def test_network_plasticity_bad_input():
+    with pytest.raises(ValueError, match="plasticity"):
+        bj.Projection("a", "a", jnp.ones((2, 2)), bj.synapses.Exponential(), plasticity="stdp")
+    proj = bj.Projection("a", "a", jnp.ones((2, 2)), bj.synapses.Exponential(), plasticity=P.STDP())
+    with pytest.raises(ValueError, match="dt"):
+        bj.Network({"a": bj.neurons.LIF(n=2)}, [proj])
