@@ -1,9 +1,10 @@
 """Recurrent spiking network classifying the bundled 8x8 handwritten digits.
 
-Pixels are latency-coded (bright pixels fire first), fed through trainable input
-weights into a recurrent LIF layer; a non-spiking LIF readout layer (its threshold is
-never reached) integrates the hidden spikes and the class is the readout neuron with
-the largest membrane potential. Everything is trained by surrogate-gradient BPTT through
+Pixels are rate-coded as Poisson spike trains (a fresh draw for every training batch,
+which acts as data augmentation), fed through trainable input weights into a recurrent
+LIF layer; a non-spiking LIF readout layer (its threshold is never reached) integrates
+the hidden spikes and the class is the readout neuron with the largest membrane
+potential. Everything is trained by surrogate-gradient BPTT through
 `bj.simulate` with `bj.fit.fit`: weights, membrane time constants (positive by a log
 parametrisation, `bj.fit.LogPositive`) and thresholds.
 
@@ -29,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 DT, STEPS = 1.0, 25  # ms
-ENCODER = bj.encoding.Latency(t_max=16.0, threshold=0.05)
+ENCODER = bj.encoding.Poisson(max_rate=800.0)  # Hz for a white pixel
 
 
 class DigitsSNN(eqx.Module):
@@ -63,9 +64,9 @@ class DigitsSNN(eqx.Module):
         )
         self.w_in = jax.random.normal(k_in, (64, hidden)) * 1.5 / np.sqrt(8.0)
 
-    def __call__(self, image):
+    def __call__(self, image, key):
         """Logits (readout membrane maxima, mV) and hidden spike count of one image."""
-        raster = ENCODER(image, STEPS, DT)
+        raster = ENCODER(image, STEPS, DT, key=key)
         drive = bj.encoding.SpikeTrain(raster, dt=DT, weights=self.w_in)
         sol = bj.simulate(
             self.network,
@@ -83,18 +84,32 @@ def with_log_time_constants(model):
     return eqx.tree_at(taus, model, replace_fn=bj.fit.LogPositive)
 
 
+def batches(images, labels, size, seed):
+    """Endless shuffled mini-batches, each with a fresh key for the Poisson encoding."""
+    rng, key, count = np.random.default_rng(seed), jax.random.key(seed), 0
+    while True:
+        order = rng.permutation(len(labels))
+        for start in range(0, len(labels) - size + 1, size):
+            count += 1
+            index = order[start : start + size]
+            yield images[index], labels[index], jax.random.fold_in(key, count)
+
+
 def loss_fn(model, batch):
-    images, labels = batch
-    logits, counts = jax.vmap(model)(images)
+    images, labels, key = batch
+    logits, counts = jax.vmap(model)(images, jax.random.split(key, len(labels)))
     ce = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
     return ce + 1e-4 * jnp.mean(counts**2)  # mild penalty on very high firing
 
 
 def accuracy(model, images, labels, batch=512):
-    predict = eqx.filter_jit(lambda m, x: jnp.argmax(jax.vmap(m)(x)[0], axis=-1))
+    """Fraction classified correctly, one fixed Poisson draw per image."""
+    predict = eqx.filter_jit(lambda m, x, k: jnp.argmax(jax.vmap(m)(x, k)[0], axis=-1))
     model = bj.fit.unwrap(model)
+    keys = jax.random.split(jax.random.key(12345), len(labels))
     hits = [
-        np.asarray(predict(model, images[i : i + batch]) == labels[i : i + batch])
+        np.asarray(predict(model, images[i : i + batch], keys[i : i + batch]))
+        == labels[i : i + batch]
         for i in range(0, len(labels), batch)
     ]
     return float(np.concatenate(hits).mean())
@@ -122,9 +137,7 @@ def main():
         loss_fn,
         optimizer=optimizer,
         steps=steps,
-        data=(x_train, y_train),
-        batch_size=64,
-        key=jax.random.key(args.seed),
+        data=batches(x_train, y_train, 64, args.seed),
         progress=not args.smoke,
     )
     train_s = time.perf_counter() - tic

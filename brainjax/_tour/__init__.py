@@ -7,7 +7,7 @@ from pathlib import Path
 import jax
 from tqdm.auto import tqdm
 
-from . import memory, neurons, predictive_coding, spiking, whole_brain, wilson_cowan
+from . import learning, memory, neurons, predictive_coding, spiking, whole_brain, wilson_cowan
 from ._registry import Section
 
 SECTIONS: list[Section] = [
@@ -17,6 +17,7 @@ SECTIONS: list[Section] = [
     whole_brain.SECTION,
     predictive_coding.SECTION,
     memory.SECTION,
+    learning.SECTION,
 ]
 
 

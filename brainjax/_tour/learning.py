@@ -103,7 +103,7 @@ def _exact_gradient():
 
 
 def run(out: Path, smoke: bool) -> str:
-    hidden, steps = (32, 40) if smoke else (128, 600)
+    hidden, steps = (64, 80) if smoke else (128, 600)
     history, accuracy, seconds = _digits(hidden, steps)
     lags, window = _stdp_window()
     grad, analytic = _exact_gradient()
