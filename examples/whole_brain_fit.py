@@ -65,7 +65,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=20.0, help="biological time (s)")
     parser.add_argument("--dt", type=float, default=0.5, help="integration step (ms)")
     parser.add_argument("--grid", type=int, default=6, help="grid points per axis")
-    parser.add_argument("--steps", type=int, default=30, help="gradient steps")
+    parser.add_argument("--steps", type=int, default=40, help="gradient steps")
+    parser.add_argument("--lr", type=float, default=0.1, help="Adam learning rate")
     parser.add_argument("--out", type=Path, default=Path("."))
     args = parser.parse_args()
     if args.smoke:
@@ -77,7 +78,7 @@ def main():
 
     # Grid search: one compiled, vmapped evaluation of the whole coupling x noise grid.
     couplings = np.linspace(0.5, 2.5, args.grid)
-    noises = np.geomspace(0.005, 0.05, args.grid)
+    noises = np.geomspace(0.002, 0.05, args.grid)
     cc, nn = (g.ravel() for g in np.meshgrid(couplings, noises, indexing="ij"))
 
     @jax.jit
@@ -106,7 +107,7 @@ def main():
         return 1.0 - bj.fit.fc_correlation(fc, target)
 
     tic = time.perf_counter()
-    result = bj.fit.fit(model, loss, optimizer=optax.adam(0.05), steps=args.steps)
+    result = bj.fit.fit(model, loss, optimizer=optax.adam(args.lr), steps=args.steps)
     fit_s = time.perf_counter() - tic
     fitted = bj.fit.unwrap(result.model)
     fit_fc = simulated_fc(fitted, key, args.seconds, args.dt, args.signal)
