@@ -83,8 +83,8 @@ class ExponentialEuler(diffrax.AbstractSolver):
         leaves_y0, treedef = jax.tree.flatten(y0)
         leaves_f0 = treedef.flatten_up_to(f0)
         new_leaves = []
-        for k, (yk, fk) in enumerate(zip(leaves_y0, leaves_f0)):
-            a = treedef.flatten_up_to(f_jvp(_one_hot_trees(y0)[k]))[k]
+        for k, (yk, fk, tangent) in enumerate(zip(leaves_y0, leaves_f0, _one_hot_trees(y0))):
+            a = treedef.flatten_up_to(f_jvp(tangent))[k]
             new_leaves.append(yk + dt * _phi1(a * dt) * fk)
         y1 = jax.tree.unflatten(treedef, new_leaves)
         return y1, None, dict(y0=y0, y1=y1), None, diffrax.RESULTS.successful
