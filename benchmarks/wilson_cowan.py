@@ -111,8 +111,9 @@ def gradient_cost(sc, e0, i0, seconds):
     target = jnp.asarray(sc.fc)
 
     def loss(c):
+        # E every 10 ms: the scan keeps one checkpoint (state + delay buffer) per record
         sol = bj.simulate(network(sc, e0, i0, c), t1=seconds * 1000.0, dt=DT,
-                          solver=diffrax.Euler(), monitor=bj.Monitor(every=10,
+                          solver=diffrax.Euler(), monitor=bj.Monitor(every=100,
                           select=lambda y: y.e))  # fmt: skip
         return bj.fit.fc_loss(sol.ys, target)
 

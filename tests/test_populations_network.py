@@ -115,6 +115,23 @@ def test_fc_loss_gradient_matches_finite_differences():
     np.testing.assert_allclose(float(grad), float(fd), rtol=1e-4)
 
 
+def test_gradient_through_the_delay_buffer_matches_finite_differences():
+    with jax.enable_x64(True):
+        lengths = np.asarray(SC.lengths[:4, :4], dtype=float)
+
+        def loss(coupling):
+            node = WilsonCowan(n=4, p_e=jnp.array([0.6, 0.9, 1.2, 0.3]))
+            net = WilsonCowanNetwork(SC.weights[:4, :4], coupling=coupling, lengths=lengths,
+                                     speed=10.0, node=node)  # fmt: skip
+            sol = bj.simulate(net, t1=60.0, dt=0.2, monitor=bj.Monitor(every=5))
+            return jnp.mean(sol.ys.e**2)
+
+        grad = jax.grad(loss)(jnp.asarray(1.5))
+        fd = (loss(jnp.asarray(1.5 + 1e-5)) - loss(jnp.asarray(1.5 - 1e-5))) / 2e-5
+    assert abs(float(grad)) > 1e-4
+    np.testing.assert_allclose(float(grad), float(fd), rtol=1e-5)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
