@@ -43,10 +43,10 @@ class ModernHopfield(AbstractEnergy):
 
     def attention(self, xi: Float[Array, " d"]) -> Float[Array, " p"]:
         """The softmax weights `softmax(beta X xi)` over the stored patterns."""
-        return jax.nn.softmax(self.beta * (self.patterns @ xi))
+        return jax.nn.softmax(self.beta * (xi @ self.patterns.T))  # batch-friendly layout
 
     def energy(self, xi: Float[Array, " d"], args: Any = None) -> Scalar:
-        lse = jax.nn.logsumexp(self.beta * (self.patterns @ xi)) / self.beta
+        lse = jax.nn.logsumexp(self.beta * (xi @ self.patterns.T)) / self.beta
         p = self.patterns.shape[0]
         m2 = jnp.max(jnp.sum(self.patterns**2, axis=1))
         return -lse + 0.5 * xi @ xi + jnp.log(p) / self.beta + 0.5 * m2
