@@ -16,7 +16,13 @@ that reports runtime, compile/build time, mean rate and peak memory (max RSS).
     python benchmarks/coba.py --sizes 4000 --impl brainjax,brian2 --json out.json
     python benchmarks/coba.py --model hh --sizes 4000   # COBA-HH (Traub-Miles)
 
-Records (`--json`): {bench, impl, n, runtime_s, compile_s, rate_hz, peak_mb}.
+COBA-HH (Brette et al. 2007, Brian2's COBAHH example): Traub-Miles cells, no drive,
+threshold -20 mV, same synapses and p; run by brainjax (dt = 0.01 ms, see `STEP`) and
+Brian2 (exponential Euler, dt = 0.1 ms) only.
+
+Records (`--json`): {bench, impl, n, runtime_s, compile_s, rate_hz, peak_mb, load}
+(`load`: the machine's 1-minute load average after the run; timings from a busy
+machine are not comparable with those of an idle one, ratios within one run are).
 """
 
 import argparse
@@ -32,6 +38,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 T_MS, DT = 1000.0, 0.1
 IMPLS = ("brainjax", "jax", "brian2", "brian2-standalone", "brainpy")
+HH_IMPLS = ("brainjax", "brian2", "brian2-standalone")
+# brainjax's step (ms) per model: forward Euler is unstable for the Traub-Miles cell at
+# 0.1 ms (Brian2 integrates it with exponential Euler at 0.1 ms), so COBA-HH uses 0.01.
+STEP = {"coba": DT, "hh": 0.01}
 PEER_VENV = {"brian2": "brian2", "brian2-standalone": "brian2", "brainpy": "brainpy"}
 
 
@@ -69,7 +79,7 @@ def brainjax_coba(n: int, model: str, seed: int = 0):
         )
     ]
     net = bj.Network({"E": cell(n_e, keys[0]), "I": cell(n - n_e, keys[1])}, projections)
-    monitor = bj.Monitor(every=int(T_MS / DT), spikes=False, spike_counts=True)
+    monitor = bj.Monitor(every=int(round(T_MS / STEP[model])), spikes=False, spike_counts=True)
     return net, inputs, monitor
 
 
@@ -80,7 +90,9 @@ def prepare_brainjax(n: int, model: str):
     import brainjax as bj
 
     net, inputs, monitor = brainjax_coba(n, model)
-    run = jax.jit(lambda net: bj.simulate(net, t1=T_MS, dt=DT, inputs=inputs, monitor=monitor))
+    run = jax.jit(
+        lambda net: bj.simulate(net, t1=T_MS, dt=STEP[model], inputs=inputs, monitor=monitor)
+    )
     rate = lambda sol: sum(float(c.sum()) for c in sol.spike_counts.values()) / n / (T_MS / 1e3)  # noqa: E731
     return run, net, rate
 
@@ -204,18 +216,20 @@ def main() -> None:
         print(json.dumps(worker(args.worker, sizes[0], args.model)))
         return
     impls = [i for i in args.impl.split(",") if i]
+    if args.model == "hh":
+        impls = [i for i in impls if i in HH_IMPLS]
     unknown = set(impls) - set(IMPLS)
     if unknown:
         parser.error(f"unknown --impl {sorted(unknown)}; choose from {IMPLS}")
     bench = "coba" if args.model == "coba" else "coba-hh"
     print(f"{bench}: 1 s bio, dt = {DT} ms; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     records = []
     for n in sizes:
         for impl in impls:
             result = run_one(impl, n, args.model, args.timeout)
             if result is not None:
-                rec = dict(bench=bench, impl=impl, n=n, **result)
+                rec = dict(bench=bench, impl=impl, n=n, load=os.getloadavg()[0], **result)
                 records.append(rec)
                 print(f"  {impl:18s} n={n:6d} runtime {rec['runtime_s']:7.3f} s  compile "
                       f"{rec['compile_s']:6.2f} s  rate {rec['rate_hz']:5.1f} Hz  "
