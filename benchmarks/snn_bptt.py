@@ -19,7 +19,6 @@ import argparse
 import json
 import time
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -106,7 +105,7 @@ def measure(name, logits_fn, params, rasters, labels, repeats):
     opt_state = optimizer.init(params)
     step = train_step_fn(logits_fn, optimizer)
     tic = time.perf_counter()
-    compiled = eqx.filter_jit(step).lower(params, opt_state, rasters, labels).compile()
+    compiled = jax.jit(step).lower(params, opt_state, rasters, labels).compile()
     compile_s = time.perf_counter() - tic
     memory = compiled.memory_analysis()
     temp_mb = None if memory is None else memory.temp_size_in_bytes / 2**20
