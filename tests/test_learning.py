@@ -1,5 +1,10 @@
 """Gradient training of spiking networks: encoders, readouts, delays, constraints, BPTT."""
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -134,3 +139,27 @@ def test_surrogate_bptt_trains_time_constants_thresholds_and_dale_weights():
     np.testing.assert_allclose(g_raw.raw, 10.0 * g_tau, rtol=1e-5, atol=1e-7)
     with pytest.raises(ValueError, match="excitatory"):
         bj.Dale(jnp.ones((4, 3)), excitatory=jnp.ones(3, bool))
+
+
+@pytest.mark.slow  # a few minutes: the full digits training
+def test_digits_example_reaches_95_percent_held_out(tmp_path):
+    root = Path(__file__).parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "examples/snn_digits.py"), "--out", str(tmp_path / "c.png")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["test_accuracy"] >= 0.95
+    assert (tmp_path / "c.png").exists()
+
+
+@pytest.mark.slow
+def test_stdp_example_correlated_inputs_win(tmp_path):
+    root = Path(__file__).parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "examples/stdp_correlations.py"), "--seconds", "30",
+         "--out", str(tmp_path / "s.png")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["mean_w_correlated"] > result["mean_w_independent"] + 0.1
