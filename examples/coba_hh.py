@@ -10,9 +10,10 @@ is started by random initial conductances).
 
 Cell: `bj.neurons.HodgkinHuxley.traub_miles` (area 20,000 um^2, so C = 200 pF,
 g_L = 10 nS, g_Na = 20 uS, g_K = 6 uS; V_T = -63 mV). Initial state as in Brian2:
-v ~ E_L + N(-5, 5) mV, g_e ~ N(40, 15) nS, g_i ~ N(200, 120) nS. Spikes are upward
-crossings of -20 mV. Integrated with Heun steps of 0.05 ms (Brian2 uses exponential
-Euler at 0.1 ms; explicit solvers need the smaller step, see the neuron's docstring).
+v ~ E_L + N(-5, 5) mV, g_e ~ N(40, 15) nS, g_i ~ N(200, 120) nS, gates m = h = n = 0.
+Spikes are upward crossings of -20 mV. Integrated with Heun steps of 0.05 ms (Brian2
+uses exponential Euler at 0.1 ms; explicit solvers need the smaller step, see the
+neuron's docstring).
 
     python examples/coba_hh.py [--smoke] [--n 4000] [--t1 1000]
 """
@@ -52,8 +53,13 @@ def build(n: int = 4000, p: float = 0.02, key=None):
     g_e = 10.0 * (4.0 + 1.5 * jax.random.normal(k_ge, (n,)))
     g_i = 10.0 * (20.0 + 12.0 * jax.random.normal(k_gi, (n,)))
     start = (g_e[:n_e], g_e[n_e:], g_i[:n_e], g_i[n_e:])
-    y0 = net.init()
-    return net, eqx.tree_at(lambda y: y.synapses, y0, start)
+    y0 = eqx.tree_at(lambda y: y.synapses, net.init(), start)
+    # Brian2's example leaves the gates at 0 (not at their steady state).
+    for name in ("E", "I"):
+        zeros = jnp.zeros_like(y0.neurons[name].m)
+        gates = lambda y, name=name: (y.neurons[name].m, y.neurons[name].h, y.neurons[name].n)
+        y0 = eqx.tree_at(gates, y0, (zeros, zeros, zeros))
+    return net, y0
 
 
 def run(net, y0, t1):
