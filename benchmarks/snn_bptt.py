@@ -100,7 +100,8 @@ def train_step_fn(logits_fn, optimizer):
     return step
 
 
-def measure(name, logits_fn, params, rasters, labels, repeats):
+def compile_step(logits_fn, params, rasters, labels):
+    """The compiled training step, its state, compile time and temporary memory."""
     optimizer = optax.adam(1e-3)
     opt_state = optimizer.init(params)
     step = train_step_fn(logits_fn, optimizer)
@@ -109,14 +110,7 @@ def measure(name, logits_fn, params, rasters, labels, repeats):
     compile_s = time.perf_counter() - tic
     memory = compiled.memory_analysis()
     temp_mb = None if memory is None else memory.temp_size_in_bytes / 2**20
-    times = []
-    for _ in range(repeats):
-        tic = time.perf_counter()
-        params, opt_state, value = jax.block_until_ready(
-            compiled(params, opt_state, rasters, labels)
-        )
-        times.append(time.perf_counter() - tic)
-    return dict(impl=name, runtime_s=float(np.median(times)), compile_s=compile_s, temp_mb=temp_mb)
+    return compiled, opt_state, compile_s, temp_mb
 
 
 def main():
@@ -149,11 +143,18 @@ def main():
         ),
         (f"brainjax-every{every}", lambda p, r: brainjax_logits(p, r, every=every)),
     ]
-    records = []
-    for name, fn in runs:
-        record = measure(name, fn, params, rasters, labels, args.repeats)
-        record.update(bench="snn_bptt", n_in=n_in, n_hidden=n_hidden, steps=steps, batch=batch)
-        records.append(record)
+    compiled = [compile_step(fn, params, rasters, labels) for _, fn in runs]
+    times = [[] for _ in runs]
+    for _ in range(args.repeats):  # round robin, so that load drifts hit every impl alike
+        for k, (step, opt_state, _, _) in enumerate(compiled):
+            tic = time.perf_counter()
+            jax.block_until_ready(step(params, opt_state, rasters, labels))
+            times[k].append(time.perf_counter() - tic)
+    records = [
+        dict(bench="snn_bptt", impl=name, n_in=n_in, n_hidden=n_hidden, steps=steps,
+             batch=batch, runtime_s=float(np.median(t)), compile_s=c[2], temp_mb=c[3])
+        for (name, _), c, t in zip(runs, compiled, times)
+    ]  # fmt: skip
     base = records[0]["runtime_s"]
     print(f"{'impl':34s} {'step (ms)':>10s} {'ratio':>7s} {'compile (s)':>12s} {'temp (MB)':>10s}")
     for r in records:
