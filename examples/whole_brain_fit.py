@@ -115,7 +115,8 @@ def main():
             seen["best"] = (value, seen["previous"])
         seen["previous"] = updated
 
-    optimizer = optax.chain(optax.clip_by_global_norm(1.0), optax.adam(args.lr))
+    # zero_nans: a rare non-finite gradient (near-critical noisy runs) skips an update
+    optimizer = optax.chain(optax.zero_nans(), optax.clip_by_global_norm(1.0), optax.adam(args.lr))
     tic = time.perf_counter()
     result = bj.fit.fit(model, loss, optimizer=optimizer, steps=args.steps, callback=keep_best)
     fit_s = time.perf_counter() - tic
