@@ -176,7 +176,10 @@ def _relax(model, x0, args, method, rtol, atol, max_steps, key, implicit):
     else:
         out = _discrete(model, x0, args, method, rtol, atol, max_steps, key)
         fixed_map = lambda x, a: a[0].update(x, a[1])
-    if implicit:
+    # A model with only `update_unit` (no synchronous `update`) has no smooth map to
+    # differentiate implicitly; its relaxed state carries no gradient.
+    has_update = type(model).update is not AbstractEnergy.update
+    if implicit and (isinstance(method, GradientFlow) or has_update):
         out = eqx.tree_at(lambda r: r.x, out, _implicit(fixed_map, out.x, (model, args)))
     return out
 
