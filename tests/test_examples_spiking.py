@@ -8,8 +8,8 @@ be within 15 % of Brian2's seed mean.
 
 - fast tier: the reduced networks (N = 1000, p = 0.08 — the benchmark's in-degree of
   80 — for 0.5 s), the mean of two brainjax seeds;
-- slow tier: the full benchmark (N = 4000, p = 0.02, 1 s), two brainjax seeds, and
-  every example script run with `--smoke`.
+- slow tier: the full benchmark (N = 4000, p = 0.02, 1 s), two brainjax seeds; COBA-HH
+  against Brian2's COBAHH; every example script run with `--smoke`.
 """
 
 import importlib.util
@@ -77,6 +77,22 @@ def test_coba_and_cuba_examples_smoke():
         result = _smoke(name)
         assert result["example"] == name and result["n"] == 1000
         assert 1.0 < result["rate_e_hz"] < 60.0 and 1.0 < result["rate_i_hz"] < 60.0
+
+
+@pytest.mark.slow
+def test_coba_hh_rates_match_brian2():
+    """COBA-HH (N = 4000, 1 s) against Brian2's COBAHH (exponential Euler, dt = 0.1 ms,
+    3 seeds), counting spikes as Brian2 does (crossings within its 3 ms refractory
+    period ignored). Measured: brainjax 40.9 / 38.6 Hz, Brian2 37.2 / 36.3 Hz (E / I);
+    Brian2 at dt = 0.01 ms gives 41.0 / 40.1 Hz. brainjax still transmits the ignored
+    crossings, so the networks are not identical: hence only the 15 % band."""
+    ref = BRIAN2["cobahh_full"]
+    example = _example("coba_hh")
+    net, y0 = example.build(ref["n"], ref["p"], jax.random.key(0))
+    sol = example.run(net, y0, ref["t_ms"])
+    e, i = (example.counted_rate(sol.spikes[name], example.DT) for name in ("E", "I"))
+    assert e == pytest.approx(ref["mean_e_hz"], rel=0.15), (e, i, ref)
+    assert i == pytest.approx(ref["mean_i_hz"], rel=0.15), (e, i, ref)
 
 
 @pytest.mark.slow
