@@ -64,7 +64,7 @@ def _unit_by_unit_energies(net, x, key):
     return jnp.concatenate([net.energy(x)[None], jax.lax.scan(step, x, order)[1]])
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     seed=st.integers(0, 2**31 - 1),
     rule=st.sampled_from(["hebbian", "storkey", "pinv"]),
