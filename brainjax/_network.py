@@ -416,7 +416,7 @@ class Network(AbstractSpiking):
                 buffers[k] = proj.propagate(buffers[k], sent[k], None, heads[k])
             else:
                 n_pre = self.populations[proj.pre].n
-                size = proj.propagation.max_spikes or max(16, n_pre // 200)
+                size = proj.propagation.max_spikes or max(16, n_pre // 400)
                 groups.setdefault((proj.pre, min(size, n_pre)), []).append(k)
         for (pre, size), members in groups.items():
             n_pre = self.populations[pre].n
@@ -428,19 +428,21 @@ class Network(AbstractSpiking):
                     for k, b in zip(members, bufs)
                 )
 
-            def fast(bufs, active=active, size=size, chunk=chunk):
-                return chunk(bufs, _spiking_rows(active, size))
-
-            def exact(bufs, active=active, size=size, chunk=chunk):
+            def rest(bufs, left, size=size, chunk=chunk):
                 def body(carry):  # `size` spiking rows at a time, until none is left
-                    active, bufs = carry
-                    rows = _spiking_rows(active, size)
-                    return active.at[rows].set(False, mode="drop"), chunk(bufs, rows)
+                    left, bufs = carry
+                    rows = _spiking_rows(left, size)
+                    return left.at[rows].set(False, mode="drop"), chunk(bufs, rows)
 
-                return jax.lax.while_loop(lambda c: jnp.any(c[0]), body, (active, bufs))[1]
+                return jax.lax.while_loop(lambda c: jnp.any(c[0]), body, (left, bufs))[1]
 
-            bufs = tuple(buffers[k] for k in members)
-            out = jax.lax.cond(jnp.sum(active) > size, exact, fast, bufs)
+            # The first `size` spiking rows; busier steps loop over the rest (exact).
+            rows = _spiking_rows(active, size)
+            bufs = chunk(tuple(buffers[k] for k in members), rows)
+            left = active.at[rows].set(False, mode="drop")
+            out = jax.lax.cond(
+                jnp.sum(active) > size, rest, lambda bufs, left: bufs, bufs, left
+            )
             for k, b in zip(members, out):
                 buffers[k] = b
         return buffers

@@ -133,10 +133,11 @@ class EventDriven(eqx.Module):
     (stored per presynaptic neuron, padded to the largest out-degree) are gathered and
     scatter-added onto their targets. Work ~ spikes x fan-out per step.
 
-    `max_spikes`: the number of spiking rows handled by the fast path of one step
-    (default: `max(16, n_pre // 200)`, i.e. up to 50 Hz at dt = 0.1 ms); steps with
-    more spikes take an exact slower path, so no spike is ever dropped. Gradients flow
-    to the weights but not through the spikes: use [`brainjax.connect.Dense`][] to train.
+    `max_spikes`: the number of spiking rows handled in one pass (default:
+    `max(16, n_pre // 400)`, i.e. a population rate up to 25 Hz at dt = 0.1 ms); the
+    work of a pass is `max_spikes x fan-out` whatever the number of spikes, and busier
+    steps loop over further passes, so no spike is ever dropped. Gradients flow to the
+    weights but not through the spikes: use [`brainjax.connect.Dense`][] to train.
     """
 
     max_spikes: int | None = eqx.field(default=None, static=True)
