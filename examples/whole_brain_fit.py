@@ -67,6 +67,7 @@ def main():
     parser.add_argument("--grid", type=int, default=6, help="grid points per axis")
     parser.add_argument("--steps", type=int, default=40, help="gradient steps")
     parser.add_argument("--lr", type=float, default=0.05, help="Adam learning rate")
+    parser.add_argument("--start", choices=("grid", "poor"), default="poor")
     parser.add_argument("--out", type=Path, default=Path("."))
     args = parser.parse_args()
     if args.smoke:
@@ -96,8 +97,13 @@ def main():
         f"noise {noises[best[1]]:.4f} ({grid_s:.1f} s for {grid_r.size} simulations)"
     )
 
-    # Gradient fit of coupling, noise and the shared drive, from a poor starting point.
-    model = make_network(sc, 0.8, 0.03, jnp.asarray(p_e))
+    # Gradient fit of coupling, noise and the shared drive: refining the grid best
+    # point (`--start grid`), or from a poor starting point (default).
+    if args.start == "grid":
+        start = (float(couplings[best[0]]), float(noises[best[1]]))
+    else:
+        start = (0.8, 0.03)
+    model = make_network(sc, *start, jnp.asarray(p_e))
     model = eqx.tree_at(lambda m: m.coupling, model, replace_fn=bj.fit.LogPositive)
     model = eqx.tree_at(lambda m: m.node.noise, model, replace_fn=bj.fit.LogPositive)
     model = eqx.tree_at(lambda m: m.weights, model, replace_fn=bj.fit.Fixed)
@@ -136,6 +142,7 @@ def main():
          fitted, fit_r)  # fmt: skip
     print(json.dumps({
         "example": "whole_brain_fit", "smoke": args.smoke, "signal": args.signal,
+        "start": args.start,
         "seconds": args.seconds,
         "dt_ms": args.dt, "grid_best_r": float(grid_r[best]),
         "grid_best_coupling": float(couplings[best[0]]), "grid_best_noise": float(noises[best[1]]),
