@@ -24,8 +24,10 @@ def main(smoke: bool = False) -> dict:
     currents = jnp.linspace(300.0, 1000.0, 8)
     sol = bj.simulate(bj.neurons.LIF(n=8), t1=t1, dt=0.1, inputs=currents)
     rates = np.asarray(sol.mean_rates())
-    print("LIF f-I curve (pA -> Hz):",
-          {round(float(c)): round(float(r), 1) for c, r in zip(currents, rates)})
+    print(
+        "LIF f-I curve (pA -> Hz):",
+        {round(float(c)): round(float(r), 1) for c, r in zip(currents, rates)},
+    )
 
     # 2. A Wilson-Cowan node: sweep the drive with vmap, find where it oscillates.
     def amplitude(p_e):
@@ -35,13 +37,16 @@ def main(smoke: bool = False) -> dict:
 
     drives = jnp.linspace(0.0, 4.0, 9)
     amplitudes = np.asarray(jax.vmap(amplitude)(drives))
-    print("WC oscillation amplitude vs drive:",
-          {float(d): round(float(a), 3) for d, a in zip(drives, amplitudes)})
+    print(
+        "WC oscillation amplitude vs drive:",
+        {float(d): round(float(a), 3) for d, a in zip(drives, amplitudes)},
+    )
 
     # 3. Gradient of the mean excitatory activity w.r.t. the E time constant.
     def mean_e(tau_e):
-        return bj.simulate(bj.populations.WilsonCowan(p_e=1.0, tau_e=tau_e), t1=50.0,
-                           dt=0.1).ys.e.mean()
+        return bj.simulate(
+            bj.populations.WilsonCowan(p_e=1.0, tau_e=tau_e), t1=50.0, dt=0.1
+        ).ys.e.mean()
 
     grad = float(jax.grad(mean_e)(2.5))
     print(f"d mean(e) / d tau_e at 2.5 ms: {grad:.5f} per ms")

@@ -20,8 +20,14 @@ def lif_isi(current, tau_m=10.0, c_m=250.0, threshold=15.0, t_ref=2.0):
 def test_lif_isi_matches_analytic(solver, dt):
     currents = np.array([400.0, 500.0, 800.0])  # pA, all suprathreshold (rheobase 375 pA)
     with jax.enable_x64(True):
-        sol = bj.simulate(bj.neurons.LIF(n=3), t1=200.0, dt=dt, inputs=jnp.asarray(currents),
-                          solver=solver, monitor=bj.Monitor(every=100, select=lambda y: y.v))
+        sol = bj.simulate(
+            bj.neurons.LIF(n=3),
+            t1=200.0,
+            dt=dt,
+            inputs=jnp.asarray(currents),
+            solver=solver,
+            monitor=bj.Monitor(every=100, select=lambda y: y.v),
+        )
         spikes = np.asarray(sol.spikes)
     for k, current in enumerate(currents):
         isis = np.diff(np.nonzero(spikes[:, k])[0]) * dt
@@ -46,8 +52,9 @@ def test_lif_refractory_clamps_voltage():
 
 def test_lif_per_neuron_parameters_and_vmap():
     taus = jnp.array([5.0, 10.0, 20.0])
-    sol = bj.simulate(bj.neurons.LIF(n=3, tau_m=taus, c_m=taus * 25.0), t1=300.0, dt=0.1,
-                      inputs=400.0)
+    sol = bj.simulate(
+        bj.neurons.LIF(n=3, tau_m=taus, c_m=taus * 25.0), t1=300.0, dt=0.1, inputs=400.0
+    )
     # Same R = tau / C: the ISI scales with tau (plus the refractory period).
     rates = np.asarray(sol.mean_rates())
     expected = [1000.0 / (2.0 + t * np.log(16.0)) for t in (5.0, 10.0, 20.0)]
@@ -63,8 +70,9 @@ def test_exponential_synapse_psc_decay():
         [bj.Projection("pre", "post", w, bj.synapses.Exponential(tau=5.0))],
     )
     pulse = {"pre": bj.inputs.Step(5000.0, start=0.0, stop=1.0)}
-    sol = bj.simulate(net, t1=30.0, dt=0.1, inputs=pulse,
-                      monitor=bj.Monitor(select=lambda y: y.synapses[0][0]))
+    sol = bj.simulate(
+        net, t1=30.0, dt=0.1, inputs=pulse, monitor=bj.Monitor(select=lambda y: y.synapses[0][0])
+    )
     assert float(sol.spikes["pre"].sum()) == 1
     spike_step = int(np.argmax(np.asarray(sol.spikes["pre"][:, 0])))
     current = np.asarray(sol.ys)[spike_step + 1 :]
@@ -75,11 +83,18 @@ def test_exponential_synapse_psc_decay():
 def test_network_runs_and_shapes():
     key = jax.random.key(0)
     w = 20.0 * jax.random.bernoulli(key, 0.1, (100, 100))
-    net = bj.Network({"E": bj.neurons.LIF(n=100)},
-                     [bj.Projection("E", "E", w, bj.synapses.Exponential())])
+    net = bj.Network(
+        {"E": bj.neurons.LIF(n=100)}, [bj.Projection("E", "E", w, bj.synapses.Exponential())]
+    )
     drive = {"E": bj.inputs.PoissonSpikes(2000.0, n=100, weight=200.0)}
-    sol = bj.simulate(net, t1=100.0, dt=0.1, key=key, inputs=drive,
-                      monitor=bj.Monitor(every=10, select=lambda y: y.neurons["E"].v))
+    sol = bj.simulate(
+        net,
+        t1=100.0,
+        dt=0.1,
+        key=key,
+        inputs=drive,
+        monitor=bj.Monitor(every=10, select=lambda y: y.neurons["E"].v),
+    )
     assert sol.spikes["E"].shape == (1000, 100) and sol.ys.shape == (101, 100)
     assert 0 < float(sol.spikes["E"].sum()) and np.all(np.isfinite(np.asarray(sol.ys)))
 
@@ -125,12 +140,16 @@ def test_bad_parameters_raise_naming_the_parameter(make, name):
 
 def test_projection_shape_mismatch():
     with pytest.raises(ValueError, match="weights"):
-        bj.Network({"E": bj.neurons.LIF(n=3)},
-                   [bj.Projection("E", "E", jnp.ones((3, 4)), bj.synapses.Exponential())])
+        bj.Network(
+            {"E": bj.neurons.LIF(n=3)},
+            [bj.Projection("E", "E", jnp.ones((3, 4)), bj.synapses.Exponential())],
+        )
 
 
-@pytest.mark.parametrize("surrogate", [bj.surrogate.SuperSpike(2.0), bj.surrogate.ArcTan(2.0),
-                                       bj.surrogate.Triangle(0.5)])
+@pytest.mark.parametrize(
+    "surrogate",
+    [bj.surrogate.SuperSpike(2.0), bj.surrogate.ArcTan(2.0), bj.surrogate.Triangle(0.5)],
+)
 def test_surrogates_forward_is_step_backward_is_derivative(surrogate):
     x = jnp.linspace(-3.0, 3.0, 13)
     np.testing.assert_array_equal(surrogate(x), (x > 0).astype(float))
@@ -148,8 +167,9 @@ def test_normalised_surrogates_integrate_to_one(surrogate):
 
 def test_superspike_matches_zenke_ganguli_formula():
     x = jnp.array([-2.0, 0.0, 0.5])
-    np.testing.assert_allclose(bj.surrogate.SuperSpike(4.0).derivative(x),
-                               1.0 / (1.0 + 4.0 * np.abs(np.asarray(x))) ** 2)
+    np.testing.assert_allclose(
+        bj.surrogate.SuperSpike(4.0).derivative(x), 1.0 / (1.0 + 4.0 * np.abs(np.asarray(x))) ** 2
+    )
 
 
 def test_inputs_piecewise_and_step():

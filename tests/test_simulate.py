@@ -62,13 +62,16 @@ def test_spiking_scan_convergence_order(solver, order):
 
 def test_adaptive_step_matches_exact():
     controller = diffrax.PIDController(rtol=1e-6, atol=1e-8)
-    sol = bj.simulate(Leaky(), t1=20.0, dt=0.5, solver=diffrax.Tsit5(),
-                      stepsize_controller=controller)
+    sol = bj.simulate(
+        Leaky(), t1=20.0, dt=0.5, solver=diffrax.Tsit5(), stepsize_controller=controller
+    )
     np.testing.assert_allclose(sol.ys["y"][:, 1], leaky_exact(np.asarray(sol.ts)), atol=1e-5)
 
 
 def test_monitor_every_and_select():
-    sol = bj.simulate(Leaky(), t1=10.0, dt=0.1, monitor=bj.Monitor(every=10, select=lambda y: y["y"][0]))
+    sol = bj.simulate(
+        Leaky(), t1=10.0, dt=0.1, monitor=bj.Monitor(every=10, select=lambda y: y["y"][0])
+    )
     assert sol.ts.shape == (11,) and sol.ys.shape == (11,)
     np.testing.assert_allclose(sol.ts, np.arange(11.0), atol=1e-5)
     np.testing.assert_allclose(sol.ys, leaky_exact(np.arange(11.0)), rtol=1e-3)
@@ -79,8 +82,11 @@ def test_ou_stationary_variance():
     """Additive-noise SDE: the OU process has stationary variance sigma^2 tau / 2."""
     model = Leaky(tau=5.0, sigma=0.5, y_init=0.0)
     keys = jax.random.split(jax.random.key(0), 256)
-    run = jax.vmap(lambda k: bj.simulate(model, t1=50.0, dt=0.05, key=k,
-                                         monitor=bj.Monitor(every=100)).ys["y"][-1])
+    run = jax.vmap(
+        lambda k: bj.simulate(model, t1=50.0, dt=0.05, key=k, monitor=bj.Monitor(every=100)).ys[
+            "y"
+        ][-1]
+    )
     finals = np.asarray(run(keys))  # 256 keys x 3 independent components
     np.testing.assert_allclose(finals.var(), 0.5**2 * 5.0 / 2, rtol=0.15)
     assert abs(finals.mean()) < 0.1
@@ -96,7 +102,9 @@ def test_same_key_identical_different_keys_differ():
 
 def test_vmap_over_parameters_equals_separate_runs():
     taus = jnp.linspace(2.0, 4.0, 8)
-    run = lambda tau: bj.simulate(bj.populations.WilsonCowan(p_e=1.0, tau_e=tau), t1=30.0, dt=0.1).ys.e
+    run = lambda tau: (
+        bj.simulate(bj.populations.WilsonCowan(p_e=1.0, tau_e=tau), t1=30.0, dt=0.1).ys.e
+    )
     batched = jax.vmap(run)(taus)
     for k, tau in enumerate(taus):
         np.testing.assert_allclose(batched[k], run(tau), rtol=1e-5, atol=1e-6)
@@ -133,8 +141,13 @@ def test_surrogate_gradient_sign_matches_finite_difference(name):
             [bj.Projection("in", "out", w, bj.synapses.Exponential())],
         )
         drive = {"in": params["inputs"] * jnp.linspace(0.9, 1.1, 20)}
-        sol = bj.simulate(net, t1=100.0, dt=0.1, inputs=drive,
-                          monitor=bj.Monitor(select=lambda y: y.neurons["out"].v))
+        sol = bj.simulate(
+            net,
+            t1=100.0,
+            dt=0.1,
+            inputs=drive,
+            monitor=bj.Monitor(select=lambda y: y.neurons["out"].v),
+        )
         return jnp.mean(sol.ys)
 
     value = {"inputs": 420.0, "tau_m": 10.0}[name]
@@ -196,8 +209,12 @@ def test_bad_model():
 
 def test_stepsize_controller_rejected_for_spiking():
     with pytest.raises(ValueError, match="stepsize_controller"):
-        bj.simulate(bj.neurons.LIF(n=1), t1=1.0, dt=0.1,
-                    stepsize_controller=diffrax.PIDController(1e-3, 1e-3))
+        bj.simulate(
+            bj.neurons.LIF(n=1),
+            t1=1.0,
+            dt=0.1,
+            stepsize_controller=diffrax.PIDController(1e-3, 1e-3),
+        )
 
 
 def test_models_are_frozen_modules():
