@@ -55,23 +55,6 @@ def rates(sol: bj.Solution) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    from _common import parse, report, timed
+    from _common import vogels_abbott_main
 
-    args = parse(__doc__.split("\n")[0], n=4000, t1=1000.0)
-    n, t1 = (1000, 200.0) if args.smoke else (args.n, args.t1)
-    p = 0.02 * 4000 / n  # the benchmark's in-degree of 80 at any size
-    net = build(n, p, jax.random.key(args.seed))
-    sol, compile_s, run_s = timed(lambda net: run(net, t1), net)
-    r = rates(sol)
-    report(
-        {
-            "example": "cuba",
-            "n": n,
-            "p": p,
-            "t1_ms": t1,
-            "rate_e_hz": r["E"],
-            "rate_i_hz": r["I"],
-            "compile_s": compile_s,
-            "runtime_s": run_s,
-        }
-    )
+    vogels_abbott_main("cuba", __doc__.split("\n")[0], build, run, rates)
