@@ -24,6 +24,7 @@ from ._storage import (
     Hebbian as Hebbian,
     PseudoInverse as PseudoInverse,
     Storkey as Storkey,
+    corrupt as corrupt,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "Polynomial",
     "PseudoInverse",
     "Storkey",
+    "corrupt",
 ]

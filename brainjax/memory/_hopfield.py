@@ -26,7 +26,8 @@ class ClassicalHopfield(AbstractEnergy):
     - `patterns`: the stored patterns, shape `(p, n)`, with the values of `units`.
     - `rule`: the storage rule, [`brainjax.memory.Hebbian`][] (default),
       `PseudoInverse`, `Storkey` or `Covariance`.
-    - `units`: [`brainjax.memory.Bipolar`][] (-1/+1, default) or `Binary` (0/1).
+    - `units`: [`brainjax.memory.Bipolar`][] (-1/+1, default; `Bipolar(diluted=True)`
+      also accepts blank 0 entries in the patterns) or `Binary` (0/1).
     - `threshold`: `theta`, a scalar or shape `(n,)` (dimensionless, like `W`).
 
     Capacity with Hebb's rule: random patterns are retrieved up to `p = 0.138 n`

@@ -4,14 +4,22 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import Array, Float
+from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._validate import check_finite
 
 
 class Bipolar(eqx.Module):
-    """Units with states -1 and +1 (Amit, Gutfreund & Sompolinsky 1985)."""
+    """Units with states -1 and +1 (Amit, Gutfreund & Sompolinsky 1985).
 
+    `diluted=True` also accepts blank (0) entries in the stored patterns: ternary
+    patterns with entries in {-1, 0, +1}, stored by Hebb's rule `W = (1/N) sum_mu xi_mu
+    xi_mu^T`. A pattern with a fraction `d` of blanks leaves those units free for other
+    patterns, so one state retrieves several patterns at once ("parallel retrieval",
+    Agliari, Barra, Galluzzi, Guerra & Moauro 2012): at low load the overlaps follow
+    the hierarchy `m_k = (1 - d) d^(k - 1)`. The unit states stay -1/+1."""
+
+    diluted: bool = eqx.field(default=False, static=True)
     low = -1.0
 
     def to_bipolar(self, x: Array) -> Array:
@@ -108,11 +116,40 @@ def check_units(units, patterns: Array | None = None) -> None:
         raise ValueError(f"`units` must be brainjax.memory.Bipolar() or Binary(), got {units!r}.")
     if patterns is not None and not isinstance(patterns, jax.core.Tracer):
         values = np.unique(np.asarray(patterns))
-        if not np.all(np.isin(values, (units.low, 1.0))):
+        allowed = (units.low, 1.0) + ((0.0,) if getattr(units, "diluted", False) else ())
+        if not np.all(np.isin(values, allowed)):
+            name = type(units).__name__ + ("(diluted=True)" if len(allowed) == 3 else "")
             raise ValueError(
-                f"`patterns` must take the values {units.low:g} and 1 of "
-                f"{type(units).__name__} units, got {values[:5]}."
+                f"`patterns` must take the values {', '.join(f'{v:g}' for v in allowed)} "
+                f"of {name} units, got {values[:5]}."
             )
+
+
+def corrupt(
+    patterns: Float[ArrayLike, "p n"],
+    flip: float,
+    key: PRNGKeyArray,
+    units: Units | None = None,
+) -> Float[Array, "p n"]:
+    """Flip each entry of `patterns` independently with probability `flip`: `x -> -x`
+    for `Bipolar` units (blank 0 entries of diluted patterns stay 0), `x -> 1 - x` for
+    `Binary` units.
+
+    Use it for noisy queries, or to store noisy patterns, the "robustness to noisy
+    storage" of an associative memory: `ClassicalHopfield(corrupt(xi, 0.05, key))`
+    stores patterns with 5 % of their bits wrong. At low load the network then retrieves
+    the corrupted pattern, so the overlap with the clean one is `1 - 2 flip` (it degrades
+    linearly, with no threshold, until the load nears capacity).
+
+    **Example:** `queries = memory.corrupt(xi[:8], 0.1, jax.random.key(0))`.
+    """
+    patterns = check_patterns(patterns)
+    units = Bipolar() if units is None else units
+    check_units(units)
+    if not 0.0 <= float(flip) <= 1.0:
+        raise ValueError(f"`flip` must be a probability in [0, 1], got {flip!r}.")
+    flipped = jax.random.bernoulli(key, flip, patterns.shape)
+    return jnp.where(flipped, units.low + 1.0 - patterns, patterns)
 
 
 def check_rule(rule) -> None:
