@@ -11,10 +11,12 @@ from brainjax.populations import (
     FitzHughNagumo,
     FitzHughNagumoState,
     JansenRit,
+    Kuramoto,
     RateUnit,
     ReLU,
     Sigmoid,
     Tanh,
+    VectorKuramoto,
 )
 
 
@@ -22,7 +24,7 @@ def test_jansen_rit_alpha_rhythm_and_rest():
     # Jansen & Rit 1995: standard parameters, p = 220 Hz -> alpha (~10.8 Hz) limit
     # cycle of the pyramidal PSP; p = 50 Hz (below the Hopf point) -> rest.
     jr = JansenRit(n=2, p=jnp.array([220.0, 50.0]))
-    sol = bj.simulate(jr, t1=2500.0, dt=0.1, monitor=bj.Monitor(every=10))
+    sol = bj.simulate(jr, t1=2500.0, dt=0.25, monitor=bj.Monitor(every=4))
     eeg = np.asarray(jr.psp(sol.ys))[500:]  # drop the first 500 ms
     freqs, psd = bj.fit.power_spectrum(eeg, dt=1.0)
     peak = float(freqs[np.argmax(psd[:, 0])])
@@ -76,7 +78,7 @@ def test_fitzhugh_nagumo_hopf_threshold():
         assert np.sign(float(eigs.real.max())) == sign
     # Simulation from just off the fixed point: rest below I_c, oscillation above.
     y0 = FitzHughNagumoState(v=fp.v + 0.01, w=fp.w)
-    sol = bj.simulate(fhn, t1=1200.0, dt=0.1, y0=y0, monitor=bj.Monitor(every=10))
+    sol = bj.simulate(fhn, t1=1200.0, dt=0.2, y0=y0, monitor=bj.Monitor(every=5))
     tail = np.asarray(sol.ys.v)[-500:]
     assert np.ptp(tail[:, 0]) < 1e-3
     assert np.ptp(tail[:, 1]) > 3.0
@@ -120,3 +122,52 @@ def test_rate_unit_rejects_bad_parameters():
         RateUnit(transfer="relu")
     with pytest.raises(ValueError, match="`tau`"):
         RateUnit(tau=-1.0)
+
+
+def test_vector_kuramoto_stays_on_sphere_and_descends_energy():
+    # Miyato et al. 2024: for symmetric J and Omega = 0 the flow is the Riemannian
+    # gradient flow of E = -1/2 sum J_ij <x_i, x_j> - sum <c_i, x_i>.
+    rng = np.random.default_rng(0)
+    n, d = 8, 3
+    a = rng.standard_normal((n, n))
+    akorn = VectorKuramoto(
+        rng.standard_normal((n, d)), (a + a.T) / 4, stimulus=0.5 * rng.standard_normal(d)
+    )
+    sol = bj.simulate(akorn, t1=40.0, dt=0.01, monitor=bj.Monitor(every=10))
+    np.testing.assert_allclose(VectorKuramoto.norms(sol.ys), 1.0, atol=1e-4)
+    energy = np.asarray(jax.vmap(akorn.energy)(sol.ys))
+    assert np.all(np.diff(energy) <= 1e-6)
+    assert energy[-1] < energy[0] - 1.0
+    # The end point is a fixed point: the tangent force vanishes.
+    assert float(jnp.abs(akorn.vector_field(0.0, sol.final, None)).max()) < 1e-2
+
+
+def test_vector_kuramoto_reduces_to_kuramoto_and_rotates_by_omega():
+    rng = np.random.default_rng(1)
+    theta = rng.uniform(0, 2 * np.pi, 5)
+    k = rng.random((5, 5))
+    akorn = VectorKuramoto(np.stack([np.cos(theta), np.sin(theta)], 1), k)
+    x = akorn.init()
+    dx = akorn.vector_field(0.0, x, None)
+    dtheta = x[:, 0] * dx[:, 1] - x[:, 1] * dx[:, 0]
+    classic = Kuramoto(jnp.zeros(5), 5.0, weights=k)  # coupling / n = 1
+    np.testing.assert_allclose(dtheta, classic.vector_field(0.0, theta, None), atol=1e-5)
+    # No coupling, no stimulus: x(t) = expm(Omega t) x(0).
+    m = rng.standard_normal((3, 3))
+    omega = 0.1 * (m - m.T)
+    free = VectorKuramoto(rng.standard_normal((2, 3)), omega=omega)
+    sol = bj.simulate(free, t1=20.0, dt=0.02, monitor=bj.Monitor(every=1000))
+    exact = free.init() @ np.asarray(jax.scipy.linalg.expm(20.0 * omega)).T
+    np.testing.assert_allclose(sol.final, exact, atol=1e-4)
+
+
+def test_vector_kuramoto_rejects_bad_parameters():
+    x0 = np.ones((3, 2))
+    with pytest.raises(ValueError, match="antisymmetric"):
+        VectorKuramoto(x0, omega=np.eye(2))
+    with pytest.raises(ValueError, match="`coupling`"):
+        VectorKuramoto(x0, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="`x_init`"):
+        VectorKuramoto(np.ones(3))
+    with pytest.raises(ValueError, match="`stimulus`"):
+        VectorKuramoto(x0, stimulus=np.ones(3))

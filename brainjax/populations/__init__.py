@@ -1,5 +1,6 @@
 """Neural-mass (population rate) models, all [`brainjax.AbstractDynamics`][]."""
 
+from ._akorn import VectorKuramoto as VectorKuramoto
 from ._bold import Balloon as Balloon, BalloonState as BalloonState
 from ._fitzhugh_nagumo import (
     FitzHughNagumo as FitzHughNagumo,
@@ -25,6 +26,7 @@ __all__ = [
     "ReLU",
     "Sigmoid",
     "Tanh",
+    "VectorKuramoto",
     "WilsonCowan",
     "WilsonCowanState",
     "WilsonCowanNetwork",
