@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create benchmarks/.venv-neurolib: neurolib (MIT) in its own venv, used by
-# benchmarks/wilson_cowan.py and tests/data/record_neurolib_wc.py. Not a brainjax dependency.
+# benchmarks/whole_brain.py and tests/data/record_neurolib_wc.py. Not a brainjax dependency.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/.venv-neurolib"

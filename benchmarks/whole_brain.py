@@ -10,8 +10,8 @@ the same 64 (throughput ratio), and the cost of the gradient of an FC loss throu
 whole run vs the forward run (checkpointed scan).
 
     bash benchmarks/setup_neurolib.sh          # once: neurolib in benchmarks/.venv-neurolib
-    python benchmarks/wilson_cowan.py          # 60 s bio
-    python benchmarks/wilson_cowan.py --quick --json out.json
+    python benchmarks/whole_brain.py          # 60 s bio
+    python benchmarks/whole_brain.py --quick --json out.json
 
 Records (`--json`): {bench, impl, n, seconds_bio, runtime_s, compile_s, mean_activity}.
 """
