@@ -427,22 +427,45 @@ def _terms(model, inputs, unravel, noise_key, brownian):
     return diffrax.MultiTerm(diffrax.ODETerm(drift), diffrax.ControlTerm(diffusion, brownian))
 
 
+def _setup_terms(model, y0, inputs, noise_key, make_brownian):
+    """`(y_start, as_state, terms)`: the Diffrax terms in the model's own PyTree, or, with
+    noise, in flat coordinates (`as_state` maps the solver's state back to the model's)."""
+    if noise_key is None:
+        return y0, (lambda y: y), _terms(model, inputs, None, None, None)
+    y_start, unravel = ravel_pytree(y0)
+    brownian = make_brownian(y_start.shape)
+    return y_start, unravel, _terms(model, inputs, unravel, noise_key, brownian)
+
+
+def _unsafe_brownian(noise_key):
+    """Fixed-step Brownian increments (cheap; valid for the scans' constant steps)."""
+    return lambda shape: diffrax.UnsafeBrownianPath(shape=shape, key=noise_key)
+
+
+def _record_times(monitor, grid):
+    t0, dt, n_steps = grid
+    return t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
+
+
+def _with_final(records, final, monitor):
+    """Append the monitored final state to the records taken at the start of each chunk."""
+    return jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
+
+
 @eqx.filter_jit
 def _diffeqsolve(
     model, y0, inputs, solver, monitor, grid, noise_key, controller, max_steps, progress
 ):
     t0, dt, n_steps = grid
     t1 = t0 + dt * n_steps
-    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
-    unravel = None
-    y_start = y0
-    brownian = None
-    if noise_key is not None:
-        y_start, unravel = ravel_pytree(y0)
-        brownian = diffrax.VirtualBrownianTree(
-            t0, t1, tol=dt / 2, shape=y_start.shape, key=noise_key
-        )
-    as_state = (lambda y: y) if unravel is None else unravel
+    ts = _record_times(monitor, grid)
+    y_start, as_state, terms = _setup_terms(
+        model,
+        y0,
+        inputs,
+        noise_key,
+        lambda shape: diffrax.VirtualBrownianTree(t0, t1, tol=dt / 2, shape=shape, key=noise_key),
+    )
     saveat = diffrax.SaveAt(
         subs=[
             diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
@@ -450,7 +473,7 @@ def _diffeqsolve(
         ]
     )
     sol = diffrax.diffeqsolve(
-        _terms(model, inputs, unravel, noise_key, brownian),
+        terms,
         solver,
         t0,
         t1,
@@ -469,15 +492,10 @@ def _diffeqsolve(
 @eqx.filter_jit
 def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progress, checkpoint):
     t0, dt, n_steps = grid
-    if noise_key is None:
-        unravel, y_start = None, y0
-        brownian = None
-    else:
-        y_start, unravel = ravel_pytree(y0)
-        brownian = diffrax.UnsafeBrownianPath(shape=y_start.shape, key=noise_key)
-    as_state = (lambda y: y) if unravel is None else unravel
-    as_flat = (lambda y: y) if unravel is None else _ravel
-    terms = _terms(model, inputs, unravel, noise_key, brownian)
+    y_start, as_state, terms = _setup_terms(
+        model, y0, inputs, noise_key, _unsafe_brownian(noise_key)
+    )
+    as_flat = (lambda y: y) if noise_key is None else _ravel
     stochastic_inputs = _inputs.is_stochastic(inputs)
     meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
 
@@ -531,12 +549,10 @@ def _scan(model, y0, inputs, solver, monitor, grid, noise_key, input_key, progre
     if meter is not None:
         meter.close(carry[2])
     final = as_state(carry[0])
-    ys = jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
     per_step = lambda tree: jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), tree)  # noqa: E731
-    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
     return Solution(
-        ts=ts,
-        ys=ys,
+        ts=_record_times(monitor, grid),
+        ys=_with_final(records, final, monitor),
         spikes=per_step(spikes),
         final=final,
         dt=dt,
@@ -557,13 +573,9 @@ def _delayed_scan(model, y0, inputs, solver, monitor, grid, noise_key, progress)
     # the outputs of the last `depth` steps sit at rows p+1 .. p+depth without wrap-around:
     # past[i, j] is at flat index (p + depth - lags[i, j]) * n + j.
     base = jnp.asarray((depth - lags) * n + np.arange(n), dtype=jnp.int32)
-    if noise_key is None:
-        unravel, y_start, brownian = None, y0, None
-    else:
-        y_start, unravel = ravel_pytree(y0)
-        brownian = diffrax.UnsafeBrownianPath(shape=y_start.shape, key=noise_key)
-    as_state = (lambda y: y) if unravel is None else unravel
-    terms = _terms(model, inputs, unravel, noise_key, brownian)
+    y_start, as_state, terms = _setup_terms(
+        model, y0, inputs, noise_key, _unsafe_brownian(noise_key)
+    )
     meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
     out0 = model.output(y0)
     history = jnp.tile(out0, 2 * depth)
@@ -601,6 +613,10 @@ def _delayed_scan(model, y0, inputs, solver, monitor, grid, noise_key, progress)
     if meter is not None:
         meter.close(carry[3])
     final = as_state(carry[0])
-    ys = jax.tree.map(lambda r, f: jnp.concatenate([r, f[None]]), records, monitor.pick(final))
-    ts = t0 + dt * monitor.every * jnp.arange(n_steps // monitor.every + 1)
-    return Solution(ts=ts, ys=ys, spikes=None, final=final, dt=dt)
+    return Solution(
+        ts=_record_times(monitor, grid),
+        ys=_with_final(records, final, monitor),
+        spikes=None,
+        final=final,
+        dt=dt,
+    )
