@@ -20,7 +20,19 @@ def _check_activities(state: _NoState, pre, post):
     check_activity("post", post, jnp.zeros((state.n_post,)))
 
 
-class Hebb(AbstractRule):
+class _StatelessRule(AbstractRule):
+    """A rule with one learning rate `eta` and no state beyond the activity shapes."""
+
+    eta: Float[ArrayLike, ""] = 1e-3
+
+    def __check_init__(self):
+        check_positive("eta", self.eta)
+
+    def init(self, w, n_pre=None, n_post=None) -> _NoState:
+        return _NoState(*neuron_counts(w, n_pre, n_post))
+
+
+class Hebb(_StatelessRule):
     """Plain Hebbian learning (Hebb 1949): `dw/dt = eta x y`.
 
     `x = pre`, `y = post` are activities (rates, potentials). Unbounded: weights grow
@@ -32,20 +44,12 @@ class Hebb(AbstractRule):
     **Example:** `dw, state = bj.plasticity.Hebb(1e-3).update(w, state, x, y, dt=1.0)`.
     """
 
-    eta: Float[ArrayLike, ""] = 1e-3
-
-    def __check_init__(self):
-        check_positive("eta", self.eta)
-
-    def init(self, w, n_pre=None, n_post=None) -> _NoState:
-        return _NoState(*neuron_counts(w, n_pre, n_post))
-
     def update(self, w, state, pre, post, dt, *, modulator=None, synapses=DENSE):
         _check_activities(state, pre, post)
         return self.eta * dt * synapses.pre(pre) * synapses.post(post), state
 
 
-class Oja(AbstractRule):
+class Oja(_StatelessRule):
     """Oja's rule (Oja 1982): `dw/dt = eta y (x - y w)`.
 
     For a linear neuron `y = w . x` with zero-mean input, `w` converges to the unit
@@ -61,14 +65,6 @@ class Oja(AbstractRule):
     dw, state = rule.update(w, state, x, y, dt=1.0)
     ```
     """
-
-    eta: Float[ArrayLike, ""] = 1e-3
-
-    def __check_init__(self):
-        check_positive("eta", self.eta)
-
-    def init(self, w, n_pre=None, n_post=None) -> _NoState:
-        return _NoState(*neuron_counts(w, n_pre, n_post))
 
     def update(self, w, state, pre, post, dt, *, modulator=None, synapses=DENSE):
         _check_activities(state, pre, post)
