@@ -3,6 +3,8 @@
 import abc
 from typing import Any
 
+from typing_extensions import Self
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -14,7 +16,12 @@ State = PyTree[Array]
 class AbstractDynamics(eqx.Module):
     """A continuous-time dynamical system `dy/dt = f(t, y, args)`.
 
-    Subclasses implement:
+    Subclasses declare:
+
+    - `n`: the number of units (neurons, nodes, oscillators), a static `int` field or a
+      property.
+
+    and implement:
 
     - `init(key=None)`: the initial state, a PyTree of arrays.
     - `vector_field(t, y, args)`: the time derivative of the state, with the same
@@ -30,6 +37,8 @@ class AbstractDynamics(eqx.Module):
       meaning the model is deterministic. `simulate` then solves the Ito SDE
       `dy = f dt + g dW` with independent Wiener processes `W`.
     """
+
+    n: eqx.AbstractVar[int]
 
     @abc.abstractmethod
     def init(self, key: PRNGKeyArray | None = None) -> State:
@@ -54,6 +63,16 @@ class AbstractSpiking(AbstractDynamics):
       float array of 0s and 1s produced by a [`brainjax.surrogate`][] function, so
       gradients flow through it.
     - `reset(y, spikes)`: the state after the post-spike jump (reset, refractoriness).
+    - `membrane_potential(y)`: the potential (mV) that conductance synapses and
+      monitors read.
+    - `threshold_margin(y)`: `v - v_threshold` (mV), positive above threshold; a spike
+      is emitted where it crosses zero from below (the event function of exact,
+      event-driven integration).
+    - `refractory_period()`: the longest absolute refractory period (ms), `0.0` when
+      the model has none.
+
+    A model whose discrete parts are counted in whole steps (network delays) overrides
+    `with_step(dt)`, which fixed-step integrators call once before the scan.
 
     [`brainjax.simulate`][] integrates such a model with a fixed-step scan:
     continuous step (any Diffrax solver's `step`), then `spike`, then `reset`.
@@ -66,6 +85,27 @@ class AbstractSpiking(AbstractDynamics):
     @abc.abstractmethod
     def reset(self, y: State, spikes: PyTree[Float[Array, "..."]]) -> State:
         """Return the state after applying the post-spike jumps."""
+
+    @abc.abstractmethod
+    def membrane_potential(self, y: State) -> PyTree[Float[Array, "..."]]:
+        """Return the membrane potential (mV) in state `y`."""
+
+    @abc.abstractmethod
+    def threshold_margin(self, y: State) -> PyTree[Float[Array, "..."]]:
+        """Return `v - v_threshold` (mV): positive above threshold."""
+
+    @abc.abstractmethod
+    def refractory_period(self) -> float:
+        """Return the longest absolute refractory period (ms); `0.0` if none."""
+
+    def with_step(self, dt: float) -> Self:
+        """Return the model as a fixed-step integrator runs it with step `dt` (ms).
+
+        The default returns `self`; a model with parts counted in whole steps (e.g. a
+        [`brainjax.Network`][]'s delays) converts them here, so that `dt` is given
+        once, to [`brainjax.simulate`][]."""
+        del dt
+        return self
 
 
 class AbstractEnergy(eqx.Module):

@@ -296,6 +296,11 @@ class EnergyFlow(AbstractDynamics):
         if not isinstance(self.model, AbstractEnergy):
             raise TypeError(f"`model` must be a brainjax.AbstractEnergy, got {self.model!r}.")
 
+    @property
+    def n(self) -> int:
+        """The number of state variables."""
+        return sum(int(np.size(x)) for x in jax.tree.leaves(self.x0))
+
     def init(self, key: PRNGKeyArray | None = None) -> State:
         del key
         return self.x0

@@ -340,7 +340,7 @@ class Network(AbstractSpiking):
         external = {} if args is None else args
         currents = {name: external.get(name, 0.0) for name in self.populations}
         for proj, g in zip(self.projections, y.synapses):
-            v_post = getattr(y.neurons[proj.post], "v", None)
+            v_post = self.populations[proj.post].membrane_potential(y.neurons[proj.post])
             currents[proj.post] = currents[proj.post] + proj.synapse.current(g, v_post)
         neurons = {
             name: pop.vector_field(t, y.neurons[name], currents[name])
@@ -353,6 +353,20 @@ class Network(AbstractSpiking):
         zeros = lambda tree: jax.tree.map(jnp.zeros_like, tree)  # discrete-only variables
         pending, heads, plastic = zeros(y.pending), zeros(y.heads), zeros(y.plastic)
         return NetworkState(neurons, synapses, stp, pending, heads, plastic)
+
+    @property
+    def n(self) -> int:
+        """The total number of neurons."""
+        return sum(pop.n for pop in self.populations.values())
+
+    def membrane_potential(self, y: NetworkState) -> dict[str, Float[Array, " n"]]:
+        return {name: pop.membrane_potential(y.neurons[name]) for name, pop in self.populations.items()}
+
+    def threshold_margin(self, y: NetworkState) -> dict[str, Float[Array, " n"]]:
+        return {name: pop.threshold_margin(y.neurons[name]) for name, pop in self.populations.items()}
+
+    def refractory_period(self) -> float:
+        return max((pop.refractory_period() for pop in self.populations.values()), default=0.0)
 
     def spike(self, y: NetworkState) -> dict[str, Float[Array, " n"]]:
         return {name: pop.spike(y.neurons[name]) for name, pop in self.populations.items()}

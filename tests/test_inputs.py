@@ -27,6 +27,15 @@ class Recorder(bj.AbstractSpiking):
     def reset(self, y, spikes):
         return y
 
+    def membrane_potential(self, y):
+        return y
+
+    def threshold_margin(self, y):
+        return -jnp.ones_like(y)
+
+    def refractory_period(self):
+        return 0.0
+
 
 def recorded_input(inputs, n, t1, dt, key=None):
     """The input value held over each step, shape (steps, n)."""

@@ -16,6 +16,7 @@ class Leaky(bj.AbstractDynamics):
     tau: float = 5.0
     sigma: float | None = None
     y_init: float = 1.0
+    n: int = 3
 
     def init(self, key=None):
         return {"y": jnp.full((3,), self.y_init)}

@@ -3,6 +3,7 @@ from typing import ClassVar
 
 import equinox as eqx
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
@@ -172,3 +173,12 @@ class AdEx(AbstractSpiking):
     def reset(self, y: AdExState, spikes: Float[Array, " n"]) -> AdExState:
         v, refractory, s = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
         return AdExState(v=v, w=y.w + s * self.b, refractory=refractory)
+
+    def membrane_potential(self, y: AdExState) -> Float[Array, " n"]:
+        return y.v
+
+    def threshold_margin(self, y: AdExState) -> Float[Array, " n"]:
+        return y.v - self.v_peak
+
+    def refractory_period(self) -> float:
+        return float(np.max(np.asarray(self.t_ref)))

@@ -1,5 +1,6 @@
 import equinox as eqx
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
@@ -98,3 +99,12 @@ class ExpIF(AbstractSpiking):
     def reset(self, y: ExpIFState, spikes: Float[Array, " n"]) -> ExpIFState:
         v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
         return ExpIFState(v=v, refractory=refractory)
+
+    def membrane_potential(self, y: ExpIFState) -> Float[Array, " n"]:
+        return y.v
+
+    def threshold_margin(self, y: ExpIFState) -> Float[Array, " n"]:
+        return y.v - self.v_peak
+
+    def refractory_period(self) -> float:
+        return float(np.max(np.asarray(self.t_ref)))

@@ -214,3 +214,12 @@ class HodgkinHuxley(AbstractSpiking):
     def reset(self, y: HodgkinHuxleyState, spikes: Float[Array, " n"]) -> HodgkinHuxleyState:
         above = jax.lax.stop_gradient(jnp.where(y.v > self.v_th, 1.0, 0.0))
         return eqx.tree_at(lambda s: s.above, y, above)
+
+    def membrane_potential(self, y: HodgkinHuxleyState) -> Float[Array, " n"]:
+        return y.v
+
+    def threshold_margin(self, y: HodgkinHuxleyState) -> Float[Array, " n"]:
+        return y.v - self.v_th
+
+    def refractory_period(self) -> float:
+        return 0.0

@@ -127,3 +127,12 @@ class Izhikevich(AbstractSpiking):
     def reset(self, y: IzhikevichState, spikes: Float[Array, " n"]) -> IzhikevichState:
         s = jax.lax.stop_gradient(spikes)
         return IzhikevichState(v=jnp.where(s > 0, self.c, y.v), u=y.u + s * self.d)
+
+    def membrane_potential(self, y: IzhikevichState) -> Float[Array, " n"]:
+        return y.v
+
+    def threshold_margin(self, y: IzhikevichState) -> Float[Array, " n"]:
+        return y.v - self.v_peak
+
+    def refractory_period(self) -> float:
+        return 0.0

@@ -1,5 +1,6 @@
 import equinox as eqx
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
@@ -82,3 +83,12 @@ class LIF(AbstractSpiking):
     def reset(self, y: LIFState, spikes: Float[Array, " n"]) -> LIFState:
         v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
         return LIFState(v=v, refractory=refractory)
+
+    def membrane_potential(self, y: LIFState) -> Float[Array, " n"]:
+        return y.v
+
+    def threshold_margin(self, y: LIFState) -> Float[Array, " n"]:
+        return y.v - self.v_th
+
+    def refractory_period(self) -> float:
+        return float(np.max(np.asarray(self.t_ref)))
