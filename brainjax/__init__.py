@@ -9,6 +9,7 @@ from . import (
     encoding as encoding,
     fit as fit,
     inputs as inputs,
+    integrators as integrators,
     memory as memory,
     neurons as neurons,
     plasticity as plasticity,
@@ -34,16 +35,35 @@ from ._energy import (
     Synchronous as Synchronous,
     relax as relax,
 )
-from ._exact import ExactSolution as ExactSolution, simulate_exact as simulate_exact
+from ._exact import simulate_exact as simulate_exact
+from ._monitor import Monitor as Monitor, SpikeEvents as SpikeEvents
 from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
-from ._simulate import (
-    Monitor as Monitor,
-    Solution as Solution,
-    SpikeEvents as SpikeEvents,
-    simulate as simulate,
+from ._simulate import simulate as simulate
+from ._solution import Solution as Solution
+from .integrators import (
+    DelayScan as DelayScan,
+    DiffeqSolve as DiffeqSolve,
+    ExactEvents as ExactEvents,
+    HybridScan as HybridScan,
 )
 
 try:
     __version__ = version("brainjax")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
+
+
+# Deprecated names (one release): name -> (new name, object).
+_DEPRECATED = {"ExactSolution": ("brainjax.Solution", Solution)}
+
+
+def __getattr__(name: str):
+    if name in _DEPRECATED:
+        import warnings
+
+        new, value = _DEPRECATED[name]
+        warnings.warn(
+            f"`brainjax.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
+        )
+        return value
+    raise AttributeError(f"module 'brainjax' has no attribute {name!r}")

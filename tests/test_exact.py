@@ -48,7 +48,7 @@ def test_network_spike_time_gradients_match_finite_differences():
                 rtol=1e-10,
                 atol=1e-10,
             )
-            return sol.times, sol.neurons
+            return sol.spike_times, sol.spike_neurons
 
         def loss(w, current):
             times, _ = spike_times(w, current)

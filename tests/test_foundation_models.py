@@ -25,7 +25,7 @@ def test_lif_isi_matches_analytic(solver, dt):
             t1=200.0,
             dt=dt,
             inputs=jnp.asarray(currents),
-            solver=solver,
+            integrator=bj.integrators.HybridScan(solver),
             monitor=bj.Monitor(every=100, select=lambda y: y.v),
         )
         spikes = np.asarray(sol.spikes)

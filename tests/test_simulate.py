@@ -38,7 +38,8 @@ def test_ode_convergence_order(solver, order):
     errors = []
     with jax.enable_x64(True):
         for dt in (0.4, 0.2, 0.1):
-            sol = bj.simulate(Leaky(), t1=8.0, dt=dt, solver=solver, inputs=2.0)
+            integrator = bj.integrators.DiffeqSolve(solver)
+            sol = bj.simulate(Leaky(), t1=8.0, dt=dt, integrator=integrator, inputs=2.0)
             exact = leaky_exact(np.asarray(sol.ts), current=2.0)
             errors.append(np.max(np.abs(np.asarray(sol.ys["y"][:, 0]) - exact)))
     ratios = np.array(errors[:-1]) / np.array(errors[1:])
@@ -53,7 +54,8 @@ def test_spiking_scan_convergence_order(solver, order):
     with jax.enable_x64(True):
         for dt in (0.4, 0.2, 0.1):
             lif = bj.neurons.LIF(n=1, v_init=-60.0)
-            sol = bj.simulate(lif, t1=8.0, dt=dt, solver=solver, inputs=200.0)  # RI = 8 mV
+            integrator = bj.integrators.HybridScan(solver)
+            sol = bj.simulate(lif, t1=8.0, dt=dt, integrator=integrator, inputs=200.0)  # RI = 8 mV
             exact = -70.0 + 8.0 + (-60.0 + 70.0 - 8.0) * np.exp(-np.asarray(sol.ts) / 10.0)
             errors.append(np.max(np.abs(np.asarray(sol.ys.v[:, 0]) - exact)))
             assert not np.any(np.asarray(sol.spikes))
@@ -64,7 +66,10 @@ def test_spiking_scan_convergence_order(solver, order):
 def test_adaptive_step_matches_exact():
     controller = diffrax.PIDController(rtol=1e-6, atol=1e-8)
     sol = bj.simulate(
-        Leaky(), t1=20.0, dt=0.5, solver=diffrax.Tsit5(), stepsize_controller=controller
+        Leaky(),
+        t1=20.0,
+        dt=0.5,
+        integrator=bj.integrators.DiffeqSolve(diffrax.Tsit5(), stepsize_controller=controller),
     )
     np.testing.assert_allclose(sol.ys["y"][:, 1], leaky_exact(np.asarray(sol.ts)), atol=1e-5)
 
@@ -184,8 +189,6 @@ def test_solution_rates_and_raster():
         ({"t1": 0.0}, "t1"),
         ({"t1": -5.0}, "t1"),
         ({"t1": 1.05, "dt": 0.1}, "multiple of `dt`"),
-        ({"solver": "rk4"}, "solver"),
-        ({"solver": diffrax.PIDController(1e-3, 1e-3)}, "solver"),
         ({"monitor": bj.Monitor(every=3)}, "every"),
         ({"y0": {"y": jnp.zeros(4)}}, "y0"),
         ({"y0": jnp.zeros(3)}, "y0"),
@@ -208,13 +211,22 @@ def test_bad_model():
         bj.simulate(lambda t, y, args: y, t1=1.0, dt=0.1)
 
 
+@pytest.mark.parametrize("solver", ["rk4", diffrax.PIDController(1e-3, 1e-3)])
+def test_bad_solver(solver):
+    with pytest.raises(ValueError, match="solver"):
+        bj.integrators.DiffeqSolve(solver)
+
+
 def test_stepsize_controller_rejected_for_spiking():
-    with pytest.raises(ValueError, match="stepsize_controller"):
+    # `stepsize_controller` exists only on DiffeqSolve, which refuses spiking models
+    with pytest.raises(ValueError, match="HybridScan"):
         bj.simulate(
             bj.neurons.LIF(n=1),
             t1=1.0,
             dt=0.1,
-            stepsize_controller=diffrax.PIDController(1e-3, 1e-3),
+            integrator=bj.integrators.DiffeqSolve(
+                stepsize_controller=diffrax.PIDController(1e-3, 1e-3)
+            ),
         )
 
 

@@ -1,0 +1,132 @@
+"""`DelayScan`: fixed steps with a ring buffer of past outputs, for delayed models."""
+
+from typing import Any
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jaxtyping import PRNGKeyArray, PyTree
+
+from .. import inputs as _inputs
+from .._delays import AbstractDelayed, DelayedArgs
+from .._dynamics import AbstractDynamics, State
+from .._monitor import Monitor
+from .._solution import Solution
+from ._base import AbstractIntegrator, Grid
+from ._common import (
+    check_solver,
+    record_times,
+    reject_stochastic_inputs,
+    setup_terms,
+    unsafe_brownian,
+    with_final,
+)
+
+
+class DelayScan(AbstractIntegrator):
+    """Integrate an [`brainjax.AbstractDelayed`][] model (e.g. a whole-brain network
+    with conduction delays) with fixed steps `dt` and a ring buffer of its past outputs.
+
+    Each step writes `output(y)` into the buffer, gathers `past[i, j]` (the output of
+    node `j` `delays[i, j]` ms ago, delays rounded to whole steps) with one indexed
+    read, and takes one step of the Diffrax solver with `past` held constant over the
+    step. Before `t0` the history is constant, equal to `output(y0)`. Gradients store
+    one state per record (`monitor.every` steps), recomputing the steps in between.
+    The default integrator of delayed models with a delay of a step or more.
+
+    **Arguments:**
+
+    - `solver`: a Diffrax solver whose `step` is reused (default `diffrax.Heun()`).
+
+    **Example:**
+
+    ```python
+    sol = bj.simulate(model, t1=1000.0, dt=0.1, key=key,
+                      integrator=bj.integrators.DelayScan(diffrax.Euler()))
+    ```
+    """
+
+    solver: diffrax.AbstractSolver = diffrax.Heun()
+
+    def __check_init__(self):
+        check_solver(self.solver)
+
+    def check(self, model: AbstractDynamics, inputs: PyTree[Any], dt: float) -> None:
+        if not isinstance(model, AbstractDelayed):
+            self._refuse(
+                model, "it has no delays", "DiffeqSolve() (or HybridScan() for spiking models)"
+            )
+        reject_stochastic_inputs(inputs)
+
+    def run(
+        self,
+        model: AbstractDynamics,
+        y0: State,
+        inputs: PyTree[Any],
+        grid: Grid,
+        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
+        monitor: Monitor,
+        progress: bool,
+    ) -> Solution:
+        noise_key, _ = keys
+        return _delayed_scan(self, model, y0, inputs, monitor, grid, noise_key, progress)
+
+
+@eqx.filter_jit
+def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progress):
+    t0, dt, n_steps = grid
+    solver = integrator.solver
+    lags = np.rint(np.asarray(model.delays, dtype=float) / dt).astype(np.int32)
+    depth = int(lags.max()) + 1
+    n = lags.shape[1]
+    # The buffer holds every output twice (rows p and p + depth, p = step % depth), so
+    # the outputs of the last `depth` steps sit at rows p+1 .. p+depth without wrap-around:
+    # past[i, j] is at flat index (p + depth - lags[i, j]) * n + j.
+    base = jnp.asarray((depth - lags) * n + np.arange(n), dtype=jnp.int32)
+    y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
+    out0 = model.output(y0)
+    history = jnp.tile(out0, 2 * depth)
+
+    def args_at(t, past):
+        return DelayedArgs(input=_inputs.evaluate(inputs, t, dt=dt), past=past)
+
+    solver_state = solver.init(terms, t0, t0 + dt, y_start, args_at(t0, jnp.zeros((n, n))))
+
+    def step(carry, i):
+        y, history, solver_state, meter_state = carry
+        t = t0 + i * dt
+        p = i % depth
+        out = model.output(as_state(y))
+        history = jax.lax.dynamic_update_slice(history, out, (p * n,))
+        history = jax.lax.dynamic_update_slice(history, out, ((p + depth) * n,))
+        past = history[base + p * n]
+        y, _, _, solver_state, _ = solver.step(
+            terms, t, t + dt, y, args_at(t, past), solver_state, made_jump=False
+        )
+        if meter is not None:
+            meter_state = meter.step(meter_state, (i + 1) / n_steps)
+        return (y, history, solver_state, meter_state), None
+
+    @jax.checkpoint  # gradients store one carry per record, not one per step
+    def chunk(carry, chunk_index):
+        record = monitor.pick(as_state(carry[0]))
+        steps = chunk_index * monitor.every + jnp.arange(monitor.every)
+        carry, _ = jax.lax.scan(step, carry, steps)
+        return carry, record
+
+    meter_state = None if meter is None else meter.init()
+    carry = (y_start, history, solver_state, meter_state)
+    carry, records = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
+    if meter is not None:
+        meter.close(carry[3])
+    final = as_state(carry[0])
+    return Solution(
+        ts=record_times(monitor, grid),
+        ys=with_final(records, final, monitor),
+        spikes=None,
+        final=final,
+        dt=dt,
+    )
