@@ -6,7 +6,11 @@ option; `AMPA()`, `NMDA()`, `GABA_A()`, `GABA_B()` are receptor presets.
 `TsodyksMarkram` is short-term plasticity, an option of a `brainjax.Projection`.
 """
 
-from ._base import AbstractSynapse as AbstractSynapse
+from ._base import (
+    AbstractShortTermPlasticity as AbstractShortTermPlasticity,
+    AbstractSynapse as AbstractSynapse,
+    AbstractSynapticDynamics as AbstractSynapticDynamics,
+)
 from ._kinetics import (
     Alpha as Alpha,
     DualExponential as DualExponential,
@@ -22,7 +26,9 @@ from ._presets import AMPA as AMPA, GABA_A as GABA_A, GABA_B as GABA_B, NMDA as 
 from ._stp import TsodyksMarkram as TsodyksMarkram, TsodyksMarkramState as TsodyksMarkramState
 
 __all__ = [
+    "AbstractSynapticDynamics",
     "AbstractSynapse",
+    "AbstractShortTermPlasticity",
     "AbstractOutput",
     "Exponential",
     "Alpha",

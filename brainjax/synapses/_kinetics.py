@@ -6,6 +6,8 @@ All kinetics are normalised so that one spike of weight `w` gives a peak of `w`
 (pA for CUBA, nS for COBA).
 """
 
+from typing import ClassVar
+
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import ArrayLike, Float
@@ -78,6 +80,8 @@ class Alpha(AbstractSynapse):
         check_positive("tau", self.tau)
         _check_output(self.output)
 
+    additive: ClassVar[bool] = False
+
     def init(self, n):
         return (jnp.zeros((n,)), jnp.zeros((n,)))
 
@@ -137,6 +141,8 @@ class DualExponential(AbstractSynapse):
     def _norm(self):
         t = self.t_peak
         return 1.0 / (jnp.exp(-t / self.tau_decay) - jnp.exp(-t / self.tau_rise))
+
+    additive: ClassVar[bool] = False
 
     def init(self, n):
         return (jnp.zeros((n,)), jnp.zeros((n,)))

@@ -7,6 +7,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
 from .._validate import check_nonnegative, check_positive
+from ._base import AbstractShortTermPlasticity
 
 
 class TsodyksMarkramState(eqx.Module):
@@ -18,7 +19,7 @@ class TsodyksMarkramState(eqx.Module):
     x: Float[Array, " n_pre"]
 
 
-class TsodyksMarkram(eqx.Module):
+class TsodyksMarkram(AbstractShortTermPlasticity):
     """Tsodyks-Markram short-term depression and facilitation (Tsodyks & Markram 1997;
     Markram, Wang & Tsodyks 1998; Tsodyks, Pawelzik & Markram 1998).
 
