@@ -1,6 +1,6 @@
 """SNN surrogate-gradient BPTT training step: brainjax (`simulate` + `fit`-style step) vs a
 hand-written JAX scan of the same equations, and the memory/speed trade-off of
-`simulate(..., checkpoint=True)`, all in one run.
+`simulate(..., integrator=bj.integrators.HybridScan(checkpoint=True))`, all in one run.
 
 Network: 700 Poisson inputs -> 256 recurrent LIF (exponential current synapses) -> 20
 non-spiking LIF readouts, T = 100 steps of 1 ms, batch 32, cross-entropy on the
@@ -60,7 +60,7 @@ def brainjax_logits(params, raster, every=1, checkpoint=False):
         dt=DT,
         inputs={"hidden": drive},
         monitor=bj.Monitor(every=every, select=lambda y: y.neurons["out"].v, spikes=False),
-        checkpoint=checkpoint,
+        integrator=bj.integrators.HybridScan(checkpoint=checkpoint),
     )
     return bj.encoding.membrane_max(sol.ys)
 

@@ -34,6 +34,7 @@ import brainjax as bj
 
 HERE = Path(__file__).resolve().parent
 DT, COUPLING, SPEED, DRIVE = 0.1, 0.6, 20.0, 0.8
+EULER = bj.integrators.DelayScan(diffrax.Euler())  # neurolib's scheme
 
 NEUROLIB = f"""
 import sys, time, numpy as np
@@ -59,7 +60,7 @@ def network(sc, e0, i0, coupling=COUPLING):
 
 def run_brainjax(net, seconds):
     def mean_e(net):
-        sol = bj.simulate(net, t1=seconds * 1000.0, dt=DT, solver=diffrax.Euler(),
+        sol = bj.simulate(net, t1=seconds * 1000.0, dt=DT, integrator=EULER,
                           monitor=bj.Monitor(every=10, select=lambda y: y.e))  # fmt: skip
         return sol.ys[1:].mean()  # the samples at 1, 2, ... ms, like neurolib's exc
 
@@ -99,7 +100,7 @@ def sweep(sc, e0, i0, seconds, n_sets):
 
     def mean_e(net, c):
         sol = bj.simulate(with_coupling(net, c), t1=seconds * 1000.0, dt=DT,
-                          solver=diffrax.Euler(), monitor=bj.Monitor(every=100,
+                          integrator=EULER, monitor=bj.Monitor(every=100,
                           select=lambda y: y.e))  # fmt: skip
         return sol.ys.mean()
 
@@ -124,7 +125,7 @@ def gradient_cost(sc, e0, i0, seconds):
     def loss(c, net):
         # E every 10 ms: the scan keeps one checkpoint (state + delay buffer) per record
         sol = bj.simulate(with_coupling(net, c), t1=seconds * 1000.0, dt=DT,
-                          solver=diffrax.Euler(), monitor=bj.Monitor(every=100,
+                          integrator=EULER, monitor=bj.Monitor(every=100,
                           select=lambda y: y.e))  # fmt: skip
         return bj.fit.fc_loss(sol.ys, target)
 

@@ -68,7 +68,8 @@ def build(n: int = 4000, p: float = 0.02, key=None):
 def run(net, y0, t1):
     """Simulate with Heun steps; record spikes only."""
     monitor = bj.Monitor(every=int(round(t1 / DT)), select=lambda y: None)
-    return bj.simulate(net, t1=t1, dt=DT, y0=y0, solver=diffrax.Heun(), monitor=monitor)
+    heun = bj.integrators.HybridScan(diffrax.Heun())
+    return bj.simulate(net, t1=t1, dt=DT, y0=y0, integrator=heun, monitor=monitor)
 
 
 def counted_rate(spikes, dt: float, dead_time: float = 3.0) -> float:

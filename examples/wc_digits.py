@@ -46,7 +46,8 @@ class WCClassifier(eqx.Module):
 
     def __call__(self, image):
         drive = 3.0 * self.encoder(image)
-        sol = bj.simulate(self.network, t1=T1, dt=DT, inputs=drive, solver=diffrax.Heun(),
+        sol = bj.simulate(self.network, t1=T1, dt=DT, inputs=drive,
+                          integrator=bj.integrators.DiffeqSolve(diffrax.Heun()),
                           monitor=bj.Monitor(every=int(T1 / DT), select=lambda y: y.e))  # fmt: skip
         return self.readout(sol.final.e)
 

@@ -49,7 +49,8 @@ def simulated_fc(net, key, seconds, dt, signal="activity"):
     drives (Balloon model, sampled at the HCP TR of 0.72 s)."""
     every = int(round(10.0 / dt))
     sol = bj.simulate(
-        net, t1=seconds * 1000.0, dt=dt, key=key, solver=diffrax.Euler(),
+        net, t1=seconds * 1000.0, dt=dt, key=key,
+        integrator=bj.integrators.DelayScan(diffrax.Euler()),
         monitor=bj.Monitor(every=every, select=lambda y: y.e),
     )  # fmt: skip
     if signal == "activity":

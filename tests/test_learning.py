@@ -95,7 +95,7 @@ def _layer_loss(params, checkpoint=False, every=1):
         dt=0.5,
         inputs=E.SpikeTrain(raster, 0.5, w),
         monitor=bj.Monitor(every=every, select=lambda y: y.v),
-        checkpoint=checkpoint,
+        integrator=bj.integrators.HybridScan(checkpoint=checkpoint),
     )
     counts = E.spike_count(sol.spikes)
     return jnp.sum((counts - jnp.array([3.0, 0.0, 1.0])) ** 2) + 1e-3 * jnp.sum(sol.ys**2)

@@ -19,7 +19,8 @@ SC = bj.datasets.load_connectome()
 def test_single_node_matches_neurolib():
     # neurolib 0.6.2 WCModel, exc_ext = 1 (limit cycle), Euler dt = 0.1 ms, 300 ms.
     wc = WilsonCowan(p_e=1.0)
-    sol = bj.simulate(wc, t1=300.0, dt=0.1, solver=diffrax.Euler(), monitor=bj.Monitor(every=10))
+    euler = bj.integrators.DiffeqSolve(diffrax.Euler())
+    sol = bj.simulate(wc, t1=300.0, dt=0.1, integrator=euler, monitor=bj.Monitor(every=10))
     np.testing.assert_allclose(sol.ys.e[1:, 0], REF["single_e"][0], atol=2e-5)
     np.testing.assert_allclose(sol.ys.i[1:, 0], REF["single_i"][0], atol=2e-5)
 
@@ -33,7 +34,11 @@ def test_connectome_network_with_delays_matches_neurolib():
             SC.weights, coupling=0.6, lengths=SC.lengths, speed=20.0, node=node
         )
         sol = bj.simulate(
-            net, t1=300.0, dt=0.1, solver=diffrax.Euler(), monitor=bj.Monitor(every=10)
+            net,
+            t1=300.0,
+            dt=0.1,
+            integrator=bj.integrators.DelayScan(diffrax.Euler()),
+            monitor=bj.Monitor(every=10),
         )
         e = np.asarray(sol.ys.e[1:]).T
     assert REF["net_e"].std() > 0.01  # the reference is not a trivial steady state
@@ -58,10 +63,12 @@ def test_steady_state_equals_optimistix_fixed_point():
 
 def test_euler_and_heun_convergence_orders():
     net = small_network(p_e=1.0)  # oscillatory regime
-    reference = bj.simulate(net, t1=20.0, dt=0.01, solver=diffrax.Heun()).final.e
+    heun = bj.integrators.DiffeqSolve(diffrax.Heun())
+    reference = bj.simulate(net, t1=20.0, dt=0.01, integrator=heun).final.e
     for solver, order in ((diffrax.Euler(), 1.0), (diffrax.Heun(), 2.0)):
+        scheme = bj.integrators.DiffeqSolve(solver)
         errors = [
-            float(jnp.max(jnp.abs(bj.simulate(net, t1=20.0, dt=dt, solver=solver).final.e
+            float(jnp.max(jnp.abs(bj.simulate(net, t1=20.0, dt=dt, integrator=scheme).final.e
                                   - reference)))
             for dt in (0.2, 0.1)
         ]  # fmt: skip
@@ -76,7 +83,8 @@ def test_delays_shift_the_arrival_time():
 
     def arrival(**delay):
         net = WilsonCowanNetwork(w, **delay)
-        kw = dict(t1=30.0, dt=0.1, solver=diffrax.Euler())
+        scheme = bj.integrators.DelayScan if delay else bj.integrators.DiffeqSolve
+        kw = dict(t1=30.0, dt=0.1, integrator=scheme(diffrax.Euler()))
         moved = np.abs(bj.simulate(net, inputs=pulse, **kw).ys.e[:, 1]
                        - bj.simulate(net, inputs=0.0, **kw).ys.e[:, 1]) > 0
         assert moved.any()
@@ -153,6 +161,8 @@ def test_bad_input_raises(kwargs, match):
 
 
 def test_delayed_model_rejects_adaptive_steps():
-    with pytest.raises(ValueError, match="stepsize_controller"):
+    # the adaptive `stepsize_controller` lives on DiffeqSolve, which refuses delays
+    adaptive = bj.integrators.DiffeqSolve(stepsize_controller=diffrax.PIDController(1e-3, 1e-3))
+    with pytest.raises(ValueError, match="DelayScan"):
         net = WilsonCowanNetwork(np.eye(2), lengths=np.ones((2, 2)), speed=1.0)
-        bj.simulate(net, t1=10.0, dt=0.1, stepsize_controller=diffrax.PIDController(1e-3, 1e-3))
+        bj.simulate(net, t1=10.0, dt=0.1, integrator=adaptive)

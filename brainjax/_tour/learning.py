@@ -12,9 +12,10 @@ import numpy as np
 import optax
 
 from .. import datasets, encoding, fit, neurons, plasticity, surrogate, synapses
-from .._exact import simulate_exact
+from .._monitor import Monitor
 from .._network import Network, Projection
-from .._simulate import Monitor, simulate
+from .._simulate import simulate
+from ..integrators import ExactEvents
 from ._registry import Section
 
 _DT, _STEPS = 1.0, 25
@@ -93,7 +94,8 @@ def _exact_gradient():
 
         def first_spike(current):
             lif = neurons.LIF(n=1, tau_m=10.0, c_m=250.0, t_ref=0.0)
-            sol = simulate_exact(lif, t1=30.0, inputs=current, max_spikes=2, rtol=1e-10, atol=1e-10)
+            exact = ExactEvents(max_spikes=2, rtol=1e-10, atol=1e-10)
+            sol = simulate(lif, t1=30.0, dt=0.1, inputs=current, integrator=exact)
             return sol.first_spike_times()[0]
 
         current = 500.0
@@ -134,7 +136,7 @@ def run(out: Path, smoke: bool) -> str:
         "(the full example `examples/snn_digits.py` trains longer, with trainable time "
         "constants). The pair-STDP window measured by replaying spike pairs through "
         "`bj.plasticity.STDP` is the analytic `a_plus exp(-s/20)` / `-a_minus exp(s/20)`.\n\n"
-        f"Exact spike-time gradient (`simulate_exact`, float64): d(first spike)/d(I) = "
+        f"Exact spike-time gradient (`ExactEvents`, float64): d(first spike)/d(I) = "
         f"{grad:.8f} ms/pA vs the closed form {analytic:.8f}.\n\n"
         "![digits training curve and STDP window](learning.png)"
     )

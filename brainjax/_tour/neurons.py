@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import inputs, neurons, plot
-from .._simulate import Monitor, simulate
+from .._monitor import Monitor
+from .._simulate import simulate
 from ..neurons._adex import _NAUD_2008
 from ._registry import Section
 

@@ -11,7 +11,9 @@ import numpy as np
 import optax
 
 from .. import analysis, datasets, fit, plot
-from .._simulate import Monitor, simulate
+from .._monitor import Monitor
+from .._simulate import simulate
+from ..integrators import DelayScan
 from ..populations import Balloon, WilsonCowan, WilsonCowanNetwork, WilsonCowanState
 from ._registry import Section
 
@@ -26,7 +28,7 @@ def _fc(sc, coupling, noise, p_e, seconds):
 def _fc_of(net, seconds):
     monitor = Monitor(every=20, select=lambda y: y.e)
     sol = simulate(net, t1=seconds * 1000.0, dt=0.5, key=jax.random.key(0),
-                   solver=diffrax.Euler(), monitor=monitor)  # fmt: skip
+                   integrator=DelayScan(diffrax.Euler()), monitor=monitor)  # fmt: skip
     return fit.functional_connectivity(sol.ys[100:])  # E activity every 10 ms, 1 s dropped
 
 
