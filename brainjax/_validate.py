@@ -4,6 +4,9 @@ Checks run on concrete values only: inside `jax.jit`/`jax.vmap` the parameters m
 tracers, and then the check is skipped (runtime checks use `eqx.error_if` instead).
 """
 
+import dataclasses
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -57,3 +60,40 @@ def check_shape(name: str, value: Any, n: int) -> None:
     shape = np.shape(value)
     if shape not in ((), (n,)):
         raise ValueError(f"`{name}` must be a scalar or have shape ({n},), got shape {shape}.")
+
+
+def deprecated_names(module: str, names: dict[str, tuple[str, Any]]) -> Callable[[str], Any]:
+    """A module `__getattr__` serving renamed public names for one release:
+    `names` maps each old name to `(new public name, object)`; accessing an old name
+    emits a `DeprecationWarning` and returns the object."""
+
+    def __getattr__(name: str) -> Any:
+        if name in names:
+            new, value = names[name]
+            warnings.warn(
+                f"`{module}.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
+            )
+            return value
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__
+
+
+def renamed_keyword(model: Any, old: str, new: str, value: Any) -> Any:
+    """The value for the field `new` of `model` (a dataclass being initialised) when
+    the deprecated keyword `old` was given as `value` (None when not given): warns and
+    returns `value`, or returns the field's current value when `old` was not given.
+    Raises `ValueError` when both keywords were given.
+
+    Called from `__post_init__`, where the user's call is six frames up."""
+    current = getattr(model, new)
+    if value is None:
+        return current
+    owner = type(model).__name__
+    default = next(f.default for f in dataclasses.fields(model) if f.name == new)
+    if current is not default:
+        raise ValueError(f"`{owner}` got both `{old}` (deprecated) and `{new}`; give `{new}` only.")
+    warnings.warn(
+        f"`{owner}({old}=...)` is deprecated; use `{new}=...`.", DeprecationWarning, stacklevel=6
+    )
+    return value

@@ -75,19 +75,21 @@ def test_lif_f_i_curve_matches_analytic():
 def test_expif_rheobase_and_resting_fixed_point():
     """Below the analytic rheobase the neuron settles at the stable root of the
     (analytic) I-V curve; above it, it fires."""
-    expif = bj.neurons.ExpIF(n=2, tau_m=10.0, c_m=250.0, v_rest=-70.0, v_t=-55.0, delta_t=2.0)
-    rheobase = expif.c_m / expif.tau_m * (expif.v_t - expif.v_rest - expif.delta_t)  # 325 pA
+    expif = bj.neurons.ExpIF(n=2, tau_m=10.0, c_m=250.0, v_rest=-70.0, v_th=-55.0, delta_t=2.0)
+    rheobase = expif.c_m / expif.tau_m * (expif.v_th - expif.v_rest - expif.delta_t)  # 325 pA
     currents = rheobase * np.array([0.98, 1.02])
     sol = bj.simulate(expif, t1=400.0, dt=0.1, inputs=jnp.asarray(currents))
     counts = np.asarray(sol.spikes).sum(axis=0)
     assert counts[0] == 0 and counts[1] > 0
 
     def iv(v):  # dv/dt * tau_m at constant current, the reference equation
-        return -(v - expif.v_rest) + expif.delta_t * np.exp((v - expif.v_t) / expif.delta_t) + (
-            expif.tau_m / expif.c_m * currents[0]
+        return (
+            -(v - expif.v_rest)
+            + expif.delta_t * np.exp((v - expif.v_th) / expif.delta_t)
+            + (expif.tau_m / expif.c_m * currents[0])
         )
 
-    lo, hi = -70.0, expif.v_t  # the I-V curve's minimum is at v_t: stable root below it
+    lo, hi = -70.0, expif.v_th  # the I-V curve's minimum is at v_th: stable root below it
     for _ in range(60):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if iv(mid) > 0 else (lo, mid)
@@ -120,9 +122,9 @@ def test_adex_adaptation_current_jumps_by_b_and_isis_lengthen():
 
 def _adex_field(t, y, args):
     v, w = y
-    c_m, g_l, e_l, v_t, delta_t, a, tau_w, b, v_reset, current = args
-    dv = (-g_l * (v - e_l) + g_l * delta_t * jnp.exp((v - v_t) / delta_t) - w + current) / c_m
-    return dv, (a * (v - e_l) - w) / tau_w
+    c_m, g_l, v_rest, v_th, delta_t, a, tau_w, b, v_reset, current = args
+    dv = (-g_l * (v - v_rest) + g_l * delta_t * jnp.exp((v - v_th) / delta_t) - w + current) / c_m
+    return dv, (a * (v - v_rest) - w) / tau_w
 
 
 def _adex_reset(y, args):
@@ -316,7 +318,7 @@ def test_hodgkin_huxley_rest_is_a_fixed_point():
     ],
 )
 def test_bad_parameters_raise(make):
-    with pytest.raises(ValueError, match="`(v_peak|delta_t|tau_w|c_m|n|a|d|area|g_na|v_t)`"):
+    with pytest.raises(ValueError, match="`(v_peak|delta_t|tau_w|c_m|n|a|d|area|g_na|v_t|v_th)`"):
         make()
 
 
@@ -349,3 +351,23 @@ def test_surrogate_gradient_flows(model, current):
 
     grad = jax.grad(spike_count)(1.0)
     assert spike_count(1.0) > 0 and np.isfinite(grad) and grad > 0
+
+
+# ------------------------------------------------------------ deprecated keywords
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "value"),
+    [
+        (lambda: bj.neurons.ExpIF(n=1, v_t=-52.0), "v_th", -52.0),
+        (lambda: bj.neurons.AdEx(n=1, v_t=-52.0), "v_th", -52.0),
+        (lambda: bj.neurons.AdEx(n=1, e_l=-65.0), "v_rest", -65.0),
+    ],
+    ids=["ExpIF.v_t", "AdEx.v_t", "AdEx.e_l"],
+)
+def test_renamed_keywords_warn_and_map(make, field, value):
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        model = make()
+    assert float(getattr(model, field)) == value
+    with pytest.raises(ValueError, match="both"):
+        bj.neurons.AdEx(n=1, v_th=-50.0, v_t=-52.0)

@@ -16,7 +16,7 @@ def _pair(n_steps, pre_step, post_step):
     return pre, post
 
 
-@pytest.mark.parametrize("traces", [P.AllToAll(), P.Nearest()])
+@pytest.mark.parametrize("traces", [P.AllPairs(), P.Nearest()])
 @pytest.mark.parametrize("dependence", [P.Additive(-1.0, 1.0), P.Multiplicative(-1.0, 1.0)])
 def test_stdp_window_matches_analytic_exponentials(traces, dependence):
     rule = P.STDP(
@@ -303,3 +303,9 @@ def test_network_plasticity_bad_input():
     proj = bj.Projection("a", "a", jnp.ones((2, 2)), bj.synapses.Exponential(), plasticity=P.STDP())
     with pytest.raises(ValueError, match="dt"):
         bj.Network({"a": bj.neurons.LIF(n=2)}, [proj])
+
+
+def test_deprecated_all_to_all_alias_warns_and_works():
+    with pytest.warns(DeprecationWarning, match="AllPairs"):
+        traces = bj.plasticity.AllToAll()
+    assert traces == bj.plasticity.AllPairs()

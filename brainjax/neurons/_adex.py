@@ -1,3 +1,4 @@
+import dataclasses
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -7,12 +8,13 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
+from .._validate import renamed_keyword
 from ..surrogate import AbstractSurrogate, SuperSpike
 from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
 from ._expif import exp_term
 
-# Naud, Marcille, Clopath & Gerstner (2008), Table 1: c_m (pF), g_l (nS), e_l (mV),
-# v_t (mV), delta_t (mV), a (nS), tau_w (ms), b (pA), v_reset (mV); and the step
+# Naud, Marcille, Clopath & Gerstner (2008), Table 1: c_m (pF), g_l (nS), v_rest (mV),
+# v_th (mV), delta_t (mV), a (nS), tau_w (ms), b (pA), v_reset (mV); and the step
 # current (pA) of their Fig. 4. Spike cutoff v_peak = 0 mV.
 _NAUD_2008 = {
     "tonic": ((200, 10, -70, -50, 2, 2, 30, 0, -58), 500),
@@ -24,7 +26,7 @@ _NAUD_2008 = {
     "transient": ((100, 10, -65, -50, 2, 10, 90, 100, -47), 180),
     "irregular": ((100, 12, -60, -50, 2, -11, 130, 30, -48), 160),
 }
-_NAUD_NAMES = ("c_m", "g_l", "e_l", "v_t", "delta_t", "a", "tau_w", "b", "v_reset")
+_NAUD_NAMES = ("c_m", "g_l", "v_rest", "v_th", "delta_t", "a", "tau_w", "b", "v_reset")
 
 
 class AdExState(eqx.Module):
@@ -43,8 +45,8 @@ class AdExState(eqx.Module):
 class AdEx(AbstractSpiking):
     """Adaptive exponential integrate-and-fire neurons (Brette & Gerstner 2005).
 
-        c_m dv/dt  = -g_l (v - e_l) + g_l delta_t exp((v - v_t) / delta_t) - w + I
-        tau_w dw/dt = a (v - e_l) - w
+        c_m dv/dt  = -g_l (v - v_rest) + g_l delta_t exp((v - v_th) / delta_t) - w + I
+        tau_w dw/dt = a (v - v_rest) - w
 
     When `v > v_peak`: a spike, `v <- v_reset`, `w <- w + b`, and `v` is clamped for
     `t_ref` ms (`w` keeps evolving). `I` is the input current in pA; `w` is in pA.
@@ -55,14 +57,17 @@ class AdEx(AbstractSpiking):
 
     - `n`: number of neurons.
     - `c_m`: capacitance (pF), > 0; `g_l`: leak conductance (nS), > 0.
-    - `e_l`: leak reversal potential (mV); `v_t`: soft threshold (mV);
+    - `v_rest`: leak reversal (resting) potential (mV); `v_th`: soft threshold (mV);
       `delta_t`: slope factor (mV), > 0; `v_reset`: reset potential (mV);
-      `v_peak`: spike cutoff (mV), > `v_t`.
+      `v_peak`: spike cutoff (mV), > `v_th`.
     - `a`: subthreshold adaptation (nS); `tau_w`: adaptation time constant (ms), > 0;
       `b`: spike-triggered adaptation increment (pA).
     - `t_ref`: absolute refractory period (ms), >= 0.
-    - `v_init`: initial potential (mV), default `e_l`; `w` starts at 0.
+    - `v_init`: initial potential (mV), default `v_rest`; `w` starts at 0.
     - `surrogate`: the spike function, a [`brainjax.surrogate`][] object.
+
+    `v_rest` and `v_th` were called `e_l` and `v_t` before; the old keywords are still
+    accepted, with a `DeprecationWarning`, for one release.
 
     **Presets** (Naud et al. 2008, Table 1; `v_peak = 0` mV): the classmethods
     `tonic`, `adapting`, `initial_burst`, `bursting`, `delayed_accelerating`,
@@ -81,8 +86,8 @@ class AdEx(AbstractSpiking):
     n: int = eqx.field(static=True)
     c_m: Float[ArrayLike, "..."] = 281.0
     g_l: Float[ArrayLike, "..."] = 30.0
-    e_l: Float[ArrayLike, "..."] = -70.6
-    v_t: Float[ArrayLike, "..."] = -50.4
+    v_rest: Float[ArrayLike, "..."] = -70.6
+    v_th: Float[ArrayLike, "..."] = -50.4
     delta_t: Float[ArrayLike, "..."] = 2.0
     v_reset: Float[ArrayLike, "..."] = -70.6
     v_peak: Float[ArrayLike, "..."] = 0.0
@@ -92,13 +97,20 @@ class AdEx(AbstractSpiking):
     t_ref: Float[ArrayLike, "..."] = 0.0
     v_init: Float[ArrayLike, "..."] | None = None
     surrogate: AbstractSurrogate = SuperSpike()
+    # Deprecated keywords (one release): `e_l` is now `v_rest`, `v_t` is now `v_th`.
+    e_l: dataclasses.InitVar[Float[ArrayLike, "..."] | None] = None
+    v_t: dataclasses.InitVar[Float[ArrayLike, "..."] | None] = None
 
     PRESET_CURRENTS: ClassVar = MappingProxyType(
         {name: float(current) for name, (_, current) in _NAUD_2008.items()}
     )
 
+    def __post_init__(self, e_l, v_t):
+        self.v_rest = renamed_keyword(self, "e_l", "v_rest", e_l)
+        self.v_th = renamed_keyword(self, "v_t", "v_th", v_t)
+
     def __check_init__(self):
-        names = ("c_m", "g_l", "e_l", "v_t", "delta_t", "v_reset", "v_peak")
+        names = ("c_m", "g_l", "v_rest", "v_th", "delta_t", "v_reset", "v_peak")
         names += ("a", "tau_w", "b", "t_ref", "v_init")
         check_parameters(
             self,
@@ -106,7 +118,7 @@ class AdEx(AbstractSpiking):
             positive=("c_m", "g_l", "delta_t", "tau_w"),
             nonnegative=("t_ref",),
         )
-        check_above("v_peak", self.v_peak, "v_t", self.v_t)
+        check_above("v_peak", self.v_peak, "v_th", self.v_th)
 
     @classmethod
     def _naud(cls, name: str, n: int, overrides: dict) -> "AdEx":
@@ -154,17 +166,17 @@ class AdEx(AbstractSpiking):
         return cls._naud("irregular", n, overrides)
 
     def init(self, key: PRNGKeyArray | None = None) -> AdExState:
-        v = self.e_l if self.v_init is None else self.v_init
+        v = self.v_rest if self.v_init is None else self.v_init
         zeros = jnp.zeros((self.n,))
         return AdExState(v=full(v, self.n), w=zeros, refractory=zeros)
 
     def vector_field(self, t, y: AdExState, args) -> AdExState:
         current = 0.0 if args is None else args
-        spiking = self.g_l * exp_term(y.v, self.v_t, self.delta_t, self.v_peak)
-        dv = (self.g_l * (self.e_l - y.v) + spiking - y.w + current) / self.c_m
+        spiking = self.g_l * exp_term(y.v, self.v_th, self.delta_t, self.v_peak)
+        dv = (self.g_l * (self.v_rest - y.v) + spiking - y.w + current) / self.c_m
         dv, d_refractory = refractory_flow(dv, y.refractory)
         # Capped like the exponential, so multi-stage solvers stay finite past the cutoff.
-        dw = (self.a * (jnp.minimum(y.v, self.v_peak) - self.e_l) - y.w) / self.tau_w
+        dw = (self.a * (jnp.minimum(y.v, self.v_peak) - self.v_rest) - y.w) / self.tau_w
         return AdExState(v=dv, w=dw, refractory=d_refractory)
 
     def spike(self, y: AdExState) -> Float[Array, " n"]:

@@ -1,9 +1,12 @@
+import dataclasses
+
 import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
+from .._validate import renamed_keyword
 from ..surrogate import AbstractSurrogate, SuperSpike
 from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
 
@@ -19,25 +22,25 @@ class ExpIFState(eqx.Module):
     refractory: Float[Array, " n"]
 
 
-def exp_term(v, v_t, delta_t, v_peak):
-    """`delta_t * exp((v - v_t) / delta_t)` with `v` capped at the cutoff `v_peak`, so
+def exp_term(v, v_th, delta_t, v_peak):
+    """`delta_t * exp((v - v_th) / delta_t)` with `v` capped at the cutoff `v_peak`, so
     that an Euler step overshooting the cutoff stays finite (it is reset anyway)."""
-    return delta_t * jnp.exp((jnp.minimum(v, v_peak) - v_t) / delta_t)
+    return delta_t * jnp.exp((jnp.minimum(v, v_peak) - v_th) / delta_t)
 
 
 class ExpIF(AbstractSpiking):
     """Exponential integrate-and-fire neurons (Fourcaud-Trocme et al. 2003).
 
-        tau_m dv/dt = -(v - v_rest) + delta_t exp((v - v_t) / delta_t) + (tau_m / c_m) I
+        tau_m dv/dt = -(v - v_rest) + delta_t exp((v - v_th) / delta_t) + (tau_m / c_m) I
 
     The exponential term is the spike-initiation current of sodium channels: below
-    `v_t` the neuron is a leaky integrator, above it `v` diverges in finite time. The
+    `v_th` the neuron is a leaky integrator, above it `v` diverges in finite time. The
     divergence is cut at `v_peak`: a spike is emitted when `v > v_peak`, then
     `v <- v_reset` and `v` is clamped for `t_ref` ms. `I` is the input current in pA.
     Parameters may be scalars or `(n,)` arrays.
 
     The rheobase (smallest constant current that fires) is
-    `I_rh = (c_m / tau_m) (v_t - v_rest - delta_t)`.
+    `I_rh = (c_m / tau_m) (v_th - v_rest - delta_t)`.
 
     **Arguments:**
 
@@ -45,9 +48,10 @@ class ExpIF(AbstractSpiking):
     - `tau_m`: membrane time constant (ms), > 0.
     - `c_m`: membrane capacitance (pF), > 0.
     - `v_rest`, `v_reset`: resting and reset potentials (mV).
-    - `v_t`: the soft threshold, where the exponential takes over (mV).
+    - `v_th`: the soft threshold, where the exponential takes over (mV) (formerly
+      `v_t`, still accepted with a `DeprecationWarning` for one release).
     - `delta_t`: slope factor (mV), > 0; `delta_t -> 0` recovers the LIF.
-    - `v_peak`: spike cutoff (mV), > `v_t`.
+    - `v_peak`: spike cutoff (mV), > `v_th`.
     - `t_ref`: absolute refractory period (ms), >= 0.
     - `v_init`: initial potential (mV); defaults to `v_rest`.
     - `surrogate`: the spike function, a [`brainjax.surrogate`][] object.
@@ -65,22 +69,26 @@ class ExpIF(AbstractSpiking):
     c_m: Float[ArrayLike, "..."] = 250.0
     v_rest: Float[ArrayLike, "..."] = -70.0
     v_reset: Float[ArrayLike, "..."] = -70.0
-    v_t: Float[ArrayLike, "..."] = -55.0
+    v_th: Float[ArrayLike, "..."] = -55.0
     delta_t: Float[ArrayLike, "..."] = 2.0
     v_peak: Float[ArrayLike, "..."] = -30.0
     t_ref: Float[ArrayLike, "..."] = 2.0
     v_init: Float[ArrayLike, "..."] | None = None
     surrogate: AbstractSurrogate = SuperSpike()
+    v_t: dataclasses.InitVar[Float[ArrayLike, "..."] | None] = None  # deprecated: v_th
+
+    def __post_init__(self, v_t):
+        self.v_th = renamed_keyword(self, "v_t", "v_th", v_t)
 
     def __check_init__(self):
-        names = ("tau_m", "c_m", "v_rest", "v_reset", "v_t", "delta_t", "v_peak", "t_ref")
+        names = ("tau_m", "c_m", "v_rest", "v_reset", "v_th", "delta_t", "v_peak", "t_ref")
         check_parameters(
             self,
             names + ("v_init",),
             positive=("tau_m", "c_m", "delta_t"),
             nonnegative=("t_ref",),
         )
-        check_above("v_peak", self.v_peak, "v_t", self.v_t)
+        check_above("v_peak", self.v_peak, "v_th", self.v_th)
 
     def init(self, key: PRNGKeyArray | None = None) -> ExpIFState:
         v = self.v_rest if self.v_init is None else self.v_init
@@ -88,7 +96,7 @@ class ExpIF(AbstractSpiking):
 
     def vector_field(self, t, y: ExpIFState, args) -> ExpIFState:
         current = 0.0 if args is None else args
-        spiking = exp_term(y.v, self.v_t, self.delta_t, self.v_peak)
+        spiking = exp_term(y.v, self.v_th, self.delta_t, self.v_peak)
         dv = (self.v_rest - y.v + spiking) / self.tau_m + current / self.c_m
         dv, d_refractory = refractory_flow(dv, y.refractory)
         return ExpIFState(v=dv, refractory=d_refractory)

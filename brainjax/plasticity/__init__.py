@@ -16,12 +16,13 @@ Example:
     0.00607
 """
 
+from .._validate import deprecated_names
 from ._base import (
     AbstractRule as AbstractRule,
     AbstractTraces as AbstractTraces,
     AbstractWeightDependence as AbstractWeightDependence,
     Additive as Additive,
-    AllToAll as AllToAll,
+    AllPairs as AllPairs,
     Multiplicative as Multiplicative,
     Nearest as Nearest,
     Synapses as Synapses,
@@ -51,7 +52,7 @@ __all__ = [
     "AbstractTraces",
     "AbstractWeightDependence",
     "Additive",
-    "AllToAll",
+    "AllPairs",
     "BCM",
     "BCMState",
     "Chain",
@@ -71,3 +72,8 @@ __all__ = [
     "chain",
     "replay",
 ]
+
+# Renamed (one release): `AllToAll` collided with `brainjax.connect.AllToAll`.
+__getattr__ = deprecated_names(
+    "brainjax.plasticity", {"AllToAll": ("brainjax.plasticity.AllPairs", AllPairs)}
+)

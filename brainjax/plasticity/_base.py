@@ -50,8 +50,9 @@ class AbstractTraces(eqx.Module):
         """The trace just after spikes `s`."""
 
 
-class AllToAll(AbstractTraces):
-    """Every earlier spike counts: `x <- x + s` (Morrison, Diesmann & Gerstner 2008)."""
+class AllPairs(AbstractTraces):
+    """Every earlier spike counts, so every pre/post spike pair interacts (the
+    "all-to-all" pairing scheme): `x <- x + s` (Morrison, Diesmann & Gerstner 2008)."""
 
     def bump(self, x, s):
         return x + s
@@ -67,10 +68,10 @@ class Nearest(AbstractTraces):
 
 class AbstractWeightDependence(eqx.Module):
     """How the size of a weight change depends on the weight; keeps `w` in
-    `[w_min, w_max]`."""
+    `[w_min, w_max]`. Subclasses declare the bounds `w_min` < `w_max` as fields."""
 
-    w_min: float = 0.0
-    w_max: float = 1.0
+    w_min: eqx.AbstractVar[float]
+    w_max: eqx.AbstractVar[float]
 
     def __check_init__(self):
         check_finite("w_min", self.w_min)
@@ -92,6 +93,9 @@ class Additive(AbstractWeightDependence):
     """Changes independent of `w`, hard bounds `[w_min, w_max]` (Song, Miller & Abbott
     2000): leads to bimodal weight distributions."""
 
+    w_min: float = 0.0
+    w_max: float = 1.0
+
     def potentiation(self, w):
         return jnp.ones_like(w)
 
@@ -103,6 +107,9 @@ class Multiplicative(AbstractWeightDependence):
     """Soft bounds: potentiation scales with `(w_max - w)`, depression with
     `(w - w_min)`, both divided by `w_max - w_min` (van Rossum, Bi & Turrigiano 2000;
     Guetig et al. 2003 with mu = 1): leads to unimodal weight distributions."""
+
+    w_min: float = 0.0
+    w_max: float = 1.0
 
     def potentiation(self, w):
         return (self.w_max - w) / (self.w_max - self.w_min)

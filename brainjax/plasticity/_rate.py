@@ -20,10 +20,10 @@ def _check_activities(state: _NoState, pre, post):
     check_activity("post", post, jnp.zeros((state.n_post,)))
 
 
-class _StatelessRule(AbstractRule):
+class _AbstractStatelessRule(AbstractRule):
     """A rule with one learning rate `eta` and no state beyond the activity shapes."""
 
-    eta: Float[ArrayLike, ""] = 1e-3
+    eta: eqx.AbstractVar[Float[ArrayLike, ""]]
 
     def __check_init__(self):
         check_positive("eta", self.eta)
@@ -32,7 +32,7 @@ class _StatelessRule(AbstractRule):
         return _NoState(*neuron_counts(w, n_pre, n_post))
 
 
-class Hebb(_StatelessRule):
+class Hebb(_AbstractStatelessRule):
     """Plain Hebbian learning (Hebb 1949): `dw/dt = eta x y`.
 
     `x = pre`, `y = post` are activities (rates, potentials). Unbounded: weights grow
@@ -44,12 +44,14 @@ class Hebb(_StatelessRule):
     **Example:** `dw, state = bj.plasticity.Hebb(1e-3).update(w, state, x, y, dt=1.0)`.
     """
 
+    eta: Float[ArrayLike, ""] = 1e-3
+
     def update(self, w, state, pre, post, dt, *, modulator=None, synapses=DENSE):
         _check_activities(state, pre, post)
         return self.eta * dt * synapses.pre(pre) * synapses.post(post), state
 
 
-class Oja(_StatelessRule):
+class Oja(_AbstractStatelessRule):
     """Oja's rule (Oja 1982): `dw/dt = eta y (x - y w)`.
 
     For a linear neuron `y = w . x` with zero-mean input, `w` converges to the unit
@@ -65,6 +67,8 @@ class Oja(_StatelessRule):
     dw, state = rule.update(w, state, x, y, dt=1.0)
     ```
     """
+
+    eta: Float[ArrayLike, ""] = 1e-3
 
     def update(self, w, state, pre, post, dt, *, modulator=None, synapses=DENSE):
         _check_activities(state, pre, post)

@@ -11,7 +11,7 @@ from ._base import (
     AbstractTraces,
     AbstractWeightDependence,
     Additive,
-    AllToAll,
+    AllPairs,
     check_activity,
     decay,
     neuron_counts,
@@ -42,7 +42,7 @@ class STDP(AbstractRule):
 
     - `a_plus`, `a_minus`: potentiation / depression amplitudes (weight units, >= 0).
     - `tau_plus`, `tau_minus`: trace time constants (ms, > 0).
-    - `traces`: [`brainjax.plasticity.AllToAll`][] (default) or
+    - `traces`: [`brainjax.plasticity.AllPairs`][] (default) or
       [`brainjax.plasticity.Nearest`][].
     - `weight_dependence`: [`brainjax.plasticity.Additive`][] (hard bounds, default
       `[0, 1]`) or [`brainjax.plasticity.Multiplicative`][] (soft bounds).
@@ -62,7 +62,7 @@ class STDP(AbstractRule):
     a_minus: Float[ArrayLike, ""] = 0.0105
     tau_plus: Float[ArrayLike, ""] = 20.0
     tau_minus: Float[ArrayLike, ""] = 20.0
-    traces: AbstractTraces = AllToAll()
+    traces: AbstractTraces = AllPairs()
     weight_dependence: AbstractWeightDependence = Additive()
 
     def __check_init__(self):
@@ -116,7 +116,7 @@ class Triplet(AbstractRule):
     a2_plus = 5e-10, a3_plus = 6.2e-3, a2_minus = 7e-3, a3_minus = 2.3e-4.
 
     **Arguments:** the amplitudes above (weight units, >= 0), the time constants
-    (ms, > 0), `traces` ([`brainjax.plasticity.AllToAll`][] or
+    (ms, > 0), `traces` ([`brainjax.plasticity.AllPairs`][] or
     [`brainjax.plasticity.Nearest`][]) and `weight_dependence`.
 
     **Example:** `rule = bj.plasticity.Triplet(); state = rule.init(w)`.
@@ -130,7 +130,7 @@ class Triplet(AbstractRule):
     tau_minus: Float[ArrayLike, ""] = 33.7
     tau_x: Float[ArrayLike, ""] = 101.0
     tau_y: Float[ArrayLike, ""] = 125.0
-    traces: AbstractTraces = AllToAll()
+    traces: AbstractTraces = AllPairs()
     weight_dependence: AbstractWeightDependence = Additive()
 
     def __check_init__(self):
