@@ -20,16 +20,19 @@ from . import (
     surrogate as surrogate,
     synapses as synapses,
 )
-from ._dale import Dale as Dale
 from ._delays import AbstractDelayed as AbstractDelayed, DelayedArgs as DelayedArgs
 from ._dynamics import (
+    AbstractAsynchronousEnergy as AbstractAsynchronousEnergy,
     AbstractDynamics as AbstractDynamics,
     AbstractEnergy as AbstractEnergy,
     AbstractSpiking as AbstractSpiking,
+    AbstractSynchronousEnergy as AbstractSynchronousEnergy,
 )
-from ._energy import (
+from ._relax import (
+    AbstractRelaxation as AbstractRelaxation,
     Asynchronous as Asynchronous,
     EnergyFlow as EnergyFlow,
+    FixedStep as FixedStep,
     GradientFlow as GradientFlow,
     Relaxation as Relaxation,
     Synchronous as Synchronous,
@@ -37,15 +40,9 @@ from ._energy import (
 )
 from ._exact import simulate_exact as simulate_exact
 from ._monitor import Monitor as Monitor, SpikeEvents as SpikeEvents
-from ._network import Network as Network, NetworkState as NetworkState, Projection as Projection
+from .network import Network as Network, NetworkState as NetworkState, Projection as Projection
 from ._simulate import simulate as simulate
 from ._solution import Solution as Solution
-from .integrators import (
-    DelayScan as DelayScan,
-    DiffeqSolve as DiffeqSolve,
-    ExactEvents as ExactEvents,
-    HybridScan as HybridScan,
-)
 
 try:
     __version__ = version("brainjax")
@@ -54,7 +51,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {"ExactSolution": ("brainjax.Solution", Solution)}
+_DEPRECATED = {
+    "ExactSolution": ("brainjax.Solution", Solution),
+    "Dale": ("brainjax.fit.Dale", fit.Dale),
+}
 
 
 def __getattr__(name: str):

@@ -21,7 +21,9 @@ def test_default_integrator_per_model_type():
     net = bj.Network({"E": lif})
     assert isinstance(_default_integrator(lif, 0.1), bj.integrators.HybridScan)
     assert isinstance(_default_integrator(net, 0.1), bj.integrators.HybridScan)
-    assert isinstance(_default_integrator(bj.populations.WilsonCowan(), 0.1), bj.DiffeqSolve)
+    assert isinstance(
+        _default_integrator(bj.populations.WilsonCowan(), 0.1), bj.integrators.DiffeqSolve
+    )
     assert isinstance(_default_integrator(_delayed(1.0), 0.1), bj.integrators.DelayScan)
     assert isinstance(_default_integrator(_delayed(0.01), 0.1), bj.integrators.DiffeqSolve)
 
