@@ -1,7 +1,7 @@
 """The contract of an integrator: run a model on a time grid, return a `Solution`."""
 
 import abc
-from typing import Any
+from typing import Any, NoReturn
 
 import equinox as eqx
 from jaxtyping import PRNGKeyArray, PyTree
@@ -58,7 +58,7 @@ class AbstractIntegrator(eqx.Module):
     ) -> Solution:
         """Integrate `model` on `grid` and return the [`brainjax.Solution`][]."""
 
-    def _refuse(self, model: AbstractDynamics, why: str, instead: str) -> None:
+    def _refuse(self, model: AbstractDynamics, why: str, instead: str) -> NoReturn:
         raise ValueError(
             f"{type(self).__name__} cannot integrate {type(model).__name__}: {why}; use {instead}."
         )

@@ -14,15 +14,6 @@ from .._delays import AbstractDelayed
 from .._dynamics import AbstractDynamics
 
 
-def network_type() -> type:
-    """`brainjax.Network`, imported late (the network module imports the models)."""
-    try:
-        from ..network import Network  # pyright: ignore[reportMissingImports]
-    except ImportError:
-        from .._network import Network
-    return Network
-
-
 def has_step_delays(model: AbstractDynamics, dt: float) -> bool:
     """Whether `model` is an `AbstractDelayed` with a delay of at least one step `dt`."""
     return isinstance(model, AbstractDelayed) and bool(np.rint(np.max(model.delays) / dt) > 0)

@@ -120,7 +120,7 @@ def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progr
     meter_state = None if meter is None else meter.init()
     carry = (y_start, history, solver_state, meter_state)
     carry, records = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
-    if meter is not None:
+    if meter is not None and carry[3] is not None:
         meter.close(carry[3])
     final = as_state(carry[0])
     return Solution(

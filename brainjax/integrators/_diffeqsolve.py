@@ -145,5 +145,6 @@ def _diffeqsolve(
         max_steps=max_steps,
         progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
     )
+    assert sol.ys is not None
     ys, final = sol.ys
     return Solution(ts=ts, ys=ys, spikes=None, final=jax.tree.map(lambda x: x[0], final), dt=dt)

@@ -17,7 +17,6 @@ from .._monitor import Monitor
 from .._solution import Solution
 from .._validate import check_count, check_positive
 from ._base import AbstractIntegrator, Grid
-from ._common import network_type
 
 
 class ExactEvents(AbstractIntegrator):
@@ -104,9 +103,11 @@ class ExactEvents(AbstractIntegrator):
                 "exact events need `t_ref = 0`)",
                 "HybridScan(), or set `t_ref=0.0`",
             )
-        if isinstance(model, network_type()):
+        from ..network import Network  # late: the network imports the models
+
+        if isinstance(model, Network):
             for proj in model.projections:
-                if proj.depth > 1 or proj.stp is not None:
+                if proj.has_delays or proj.stp is not None:
                     self._refuse(
                         model,
                         f"projection {proj.pre}->{proj.post} has delays or short-term plasticity",
@@ -148,10 +149,10 @@ class ExactEvents(AbstractIntegrator):
     ) -> Solution:
         """Run from `t0` to `t1` (ms, may be traced) without a time grid (`dt` is
         only stored on the solution); the path of `simulate` and `simulate_exact`."""
-        t0, t1 = jnp.asarray(float(t0)), jnp.asarray(float(t1))
-        times, neurons, final, ys, n_neurons = _solve(self, model, y0, inputs, t0, t1, monitor)
+        start, end = jnp.asarray(float(t0)), jnp.asarray(float(t1))
+        times, neurons, final, ys, n_neurons = _solve(self, model, y0, inputs, start, end, monitor)
         return Solution(
-            ts=jnp.stack([t0, t1]),
+            ts=jnp.stack([start, end]),
             ys=ys,
             spikes=None,
             final=final,
@@ -192,6 +193,7 @@ def _solve(integrator, model, y0, inputs, t0, t1, monitor):
             max_steps=integrator.max_steps,
             throw=True,
         )
+        assert sol.ts is not None and sol.ys is not None
         t_new = sol.ts[-1]
         y_new = jax.tree.map(lambda x: x[-1], sol.ys)
         fired = jnp.asarray(sol.event_mask) & ~done

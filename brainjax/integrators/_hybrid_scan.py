@@ -16,7 +16,6 @@ from .._solution import Solution
 from ._base import AbstractIntegrator, Grid
 from ._common import (
     check_solver,
-    network_type,
     ravel,
     record_times,
     setup_terms,
@@ -65,10 +64,11 @@ class HybridScan(AbstractIntegrator):
             self._refuse(model, "it is not spiking", "DiffeqSolve() (or DelayScan() with delays)")
 
     def prepare(self, model: AbstractDynamics, dt: float) -> AbstractDynamics:
+        from ..network import Network  # late: the network imports the models
+
         assert isinstance(model, AbstractSpiking)
-        network = network_type()
-        # Until the Network takes its step from `with_step` alone.
-        model_dt = model.dt if isinstance(model, network) else None
+        # A Network built with the deprecated `dt` must be run with that step.
+        model_dt = model.dt if isinstance(model, Network) else None
         if model_dt is not None and not np.isclose(model_dt, dt):
             raise ValueError(
                 f"`dt` ({dt!r} ms) must equal the `dt` the Network was built with "
@@ -146,7 +146,7 @@ def _scan(integrator, model, y0, inputs, monitor, grid, noise_key, input_key, pr
     (carry, (counts, events)), (records, (spikes, rates)) = jax.lax.scan(
         chunk, (carry, watch), jnp.arange(n_steps // monitor.every)
     )
-    if meter is not None:
+    if meter is not None and carry[2] is not None:
         meter.close(carry[2])
     final = as_state(carry[0])
     per_step = lambda tree: jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), tree)  # noqa: E731
