@@ -49,7 +49,7 @@ def coba(n: int, plastic: bool, seed: int = 0):
             keys[2:],
         )
     ]  # fmt: skip
-    return bj.Network({"E": cell(n_e, keys[0]), "I": cell(n - n_e, keys[1])}, projections, dt=DT)
+    return bj.Network({"E": cell(n_e, keys[0]), "I": cell(n - n_e, keys[1])}, projections)
 
 
 def measure(n: int, t1: float, plastic: bool) -> dict:

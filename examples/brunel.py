@@ -69,7 +69,7 @@ def build(n_e: int, j: float, g: float, eta: float = 2.0, eps: float = 0.1, key=
         name: bj.inputs.PoissonSpikes(rate=rate, n=pop.n, weight=j * C_M)  # J mV per spike
         for name, pop in pops.items()
     }
-    return bj.Network(pops, projections, dt=dt), drive
+    return bj.Network(pops, projections), drive
 
 
 def run(net, drive, t1, key, dt=0.1):

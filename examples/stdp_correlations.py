@@ -51,7 +51,7 @@ def build(key):
     )
     w0 = jax.random.uniform(key, (N_IN, 1), minval=0.3, maxval=0.7) * W_MAX
     proj = bj.Projection("in", "out", w0, bj.synapses.Exponential(tau=5.0), plasticity=rule)
-    net = bj.Network({"in": relay, "out": post}, [proj], dt=DT)
+    net = bj.Network({"in": relay, "out": post}, [proj])
     drive = {"in": bj.inputs.PoissonSpikes(input_rates, n=N_IN, weight=2.0)}
     return net, drive, w0
 

@@ -91,11 +91,13 @@ def test_memory_is_proportional_to_synapses():
 
 def test_delay_rounding_to_steps():
     rule = connect.FromIndices([0, 0, 0], [0, 1, 2], delay=[0.04, 0.26, 1.0])
-    proj = bj.Projection("A", "B", rule, bj.synapses.Exponential(), propagation=connect.Dense())
-    net = bj.Network({"A": bj.neurons.LIF(n=1), "B": bj.neurons.LIF(n=3)}, [proj], dt=0.1)
+    proj = bj.Projection("A", "B", rule, bj.synapses.Exponential(), propagation=bj.network.Dense())
+    net = bj.Network({"A": bj.neurons.LIF(n=1), "B": bj.neurons.LIF(n=3)}, [proj])
     built = net.projections[0]
+    assert (built.min_delay, built.delay) == (np.float32(0.04), 1.0)  # kept in ms
+    built = net.with_step(0.1).projections[0]
     assert built.depth == 11  # 1.0 ms = 10 steps
-    slots = np.asarray(built.delay_slots)[0]
+    slots = np.asarray(built.steps.slots)[0]
     np.testing.assert_array_equal(slots // 3, [0, 3, 10])  # 0.04 -> 0, 0.26 -> 3 steps
 
 
@@ -113,7 +115,7 @@ def test_delay_rounding_to_steps():
         (lambda: connect.FromMatrix(np.ones(3)), "`matrix`"),
         (lambda: connect.FromMatrix(np.ones((2, 2)), delay=np.ones((3, 2))), "`delay`"),
         (lambda: connect.Uniform(2.0, 1.0), "`high`"),
-        (lambda: connect.EventDriven(max_spikes=0), "`max_spikes`"),
+        (lambda: bj.network.EventDriven(max_spikes=0), "`max_spikes`"),
         (lambda: connect.FixedProb(0.1).build(10, 10), "`key`"),
         (lambda: connect.FixedInDegree(20).build(10, 10, KEY), "degree 20"),
         (lambda: connect.OneToOne().build(3, 4), "n_pre == n_post"),
@@ -147,8 +149,16 @@ def test_bad_projections_raise():
     with pytest.raises(ValueError, match="not a population"):
         bj.Network(lif, [bj.Projection("A", "C", np.ones((3, 4)), syn)])
     delayed = bj.Projection("A", "B", connect.AllToAll(delay=1.0), syn)
-    with pytest.raises(ValueError, match="`dt`"):
-        bj.Network(lif, [delayed])
-    net = bj.Network(lif, [delayed], dt=0.1)
-    with pytest.raises(ValueError, match="`dt`"):
+    with pytest.raises(ValueError, match="with_step"):  # delays need the step
+        bj.Network(lif, [delayed]).init()
+    with pytest.warns(DeprecationWarning, match="dt"):
+        net = bj.Network(lif, [delayed], dt=0.1)
+    with pytest.raises(ValueError, match="`dt`"):  # the deprecated dt must match
         bj.simulate(net, t1=1.0, dt=0.05)
+
+
+def test_propagation_aliases_in_connect_warn():
+    for name in ("Dense", "EventDriven"):
+        with pytest.warns(DeprecationWarning, match=f"brainjax.network.{name}"):
+            alias = getattr(connect, name)
+        assert alias is getattr(bj.network, name)

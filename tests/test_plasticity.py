@@ -265,12 +265,12 @@ def _plastic_network(propagation, rule):
         "in", "out", w, bj.synapses.Exponential(tau=5.0), plasticity=rule, propagation=propagation
     )
     net = bj.Network(
-        {"in": bj.neurons.LIF(n=20, **cell), "out": bj.neurons.LIF(n=10, **cell)}, [proj], dt=0.5
+        {"in": bj.neurons.LIF(n=20, **cell), "out": bj.neurons.LIF(n=10, **cell)}, [proj]
     )
     return net, w
 
 
-@pytest.mark.parametrize("propagation", [bj.connect.Dense(), bj.connect.EventDriven()])
+@pytest.mark.parametrize("propagation", [bj.network.Dense(), bj.network.EventDriven()])
 def test_online_plasticity_in_network_equals_replay_of_its_spikes(propagation):
     rule = P.STDP(a_plus=2.0, a_minus=2.1, weight_dependence=P.Additive(0.0, 120.0))
     net, w = _plastic_network(propagation, rule)
@@ -285,7 +285,7 @@ def test_online_plasticity_in_network_equals_replay_of_its_spikes(propagation):
     assert sol.spikes["in"].sum() > 50 and sol.spikes["out"].sum() > 5
     w_replay, _ = P.replay(rule, w, sol.spikes["in"], sol.spikes["out"], 0.5)
     w_online = sol.final.plastic[0][0]  # the state holds (weights, rule state, mask)
-    if isinstance(propagation, bj.connect.EventDriven):
+    if isinstance(propagation, bj.network.EventDriven):
         proj = net.projections[0]
         dense = (
             jnp.zeros((21, 10))
@@ -302,7 +302,7 @@ def test_network_plasticity_bad_input():
         bj.Projection("a", "a", jnp.ones((2, 2)), bj.synapses.Exponential(), plasticity="stdp")
     proj = bj.Projection("a", "a", jnp.ones((2, 2)), bj.synapses.Exponential(), plasticity=P.STDP())
     with pytest.raises(ValueError, match="dt"):
-        bj.Network({"a": bj.neurons.LIF(n=2)}, [proj])
+        bj.Network({"a": bj.neurons.LIF(n=2)}, [proj]).init()
 
 
 def test_deprecated_all_to_all_alias_warns_and_works():

@@ -13,7 +13,7 @@ import optax
 
 from .. import datasets, encoding, fit, neurons, plasticity, surrogate, synapses
 from .._monitor import Monitor
-from .._network import Network, Projection
+from ..network import Network, Projection
 from .._simulate import simulate
 from ..integrators import ExactEvents
 from ._registry import Section

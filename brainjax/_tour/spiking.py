@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import connect, neurons, plot, synapses
 from .._monitor import Monitor
-from .._network import Network, Projection
+from ..network import Network, Projection
 from .._simulate import simulate
 from ._registry import Section
 
