@@ -53,7 +53,7 @@ def brainjax_logits(params, raster, every=1, checkpoint=False):
             bj.Projection("hidden", "out", params["w_out"], syn),
         ],
     )
-    drive = bj.encoding.SpikeTrain(raster, dt=DT, weights=params["w_in"])
+    drive = bj.inputs.SpikeTrain(raster, dt=DT, weights=params["w_in"])
     sol = bj.simulate(
         net,
         t1=raster.shape[0] * DT,
@@ -124,7 +124,7 @@ def main():
         n_in, n_hidden, steps, batch, args.repeats = 100, 64, 50, 8, 3
     key = jax.random.key(0)
     params = make_params(n_in, n_hidden, n_out, key)
-    rasters = bj.encoding.Poisson(50.0)(
+    rasters = bj.encoding.PoissonEncoder(50.0)(
         jax.random.uniform(jax.random.fold_in(key, 1), (batch, n_in)),
         steps,
         DT,

@@ -3,10 +3,10 @@
 Encoders turn values `x` in [0, 1] (e.g. pixel intensities) into spike rasters of
 shape `(steps, *x.shape)` holding 0./1. per step of `dt` ms:
 
-- [`brainjax.encoding.Poisson`][]: rate coding, each value fires at `x * max_rate` Hz.
-- [`brainjax.encoding.Latency`][]: one spike per value, the larger the earlier.
+- [`brainjax.encoding.PoissonEncoder`][]: rate coding, each value fires at `x * max_rate` Hz.
+- [`brainjax.encoding.LatencyEncoder`][]: one spike per value, the larger the earlier.
 
-[`brainjax.encoding.SpikeTrain`][] feeds such a raster into
+[`brainjax.inputs.SpikeTrain`][] feeds such a raster into
 [`brainjax.simulate`][] as an input current, optionally through a (trainable) weight
 matrix. Readouts reduce a simulation to the numbers a loss needs: `spike_count`,
 `membrane_max`, `membrane_last` and a differentiable `first_spike_time`.
@@ -14,7 +14,7 @@ matrix. Readouts reduce a simulation to the numbers a loss needs: `spike_count`,
 Example:
     >>> import jax, jax.numpy as jnp, brainjax as bj
     >>> x = jnp.array([0.0, 0.5, 1.0])
-    >>> raster = bj.encoding.Latency(t_max=10.0)(x, steps=12, dt=1.0)
+    >>> raster = bj.encoding.LatencyEncoder(t_max=10.0)(x, steps=12, dt=1.0)
     >>> bj.encoding.first_spike_time(raster, dt=1.0).tolist()  # 0 never fires -> 12 ms
     [12.0, 6.0, 1.0]
 """
@@ -22,16 +22,14 @@ Example:
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from ._validate import check_count, check_nonnegative, check_positive
-from .inputs import AbstractInput
+from ._validate import check_count, check_positive
+from .inputs import SpikeTrain as _SpikeTrain
 
 __all__ = [
-    "Poisson",
-    "Latency",
-    "SpikeTrain",
+    "PoissonEncoder",
+    "LatencyEncoder",
     "spike_count",
     "membrane_max",
     "membrane_last",
@@ -45,7 +43,7 @@ def _steps_dt(steps: int, dt: float) -> tuple[int, float]:
     return int(steps), float(dt)
 
 
-class Poisson(eqx.Module):
+class PoissonEncoder(eqx.Module):
     """Rate (Poisson) coding: value `x` in [0, 1] fires at `x * max_rate` Hz.
 
     In each step of `dt` ms a unit spikes with probability `x * max_rate * dt / 1000`
@@ -54,7 +52,7 @@ class Poisson(eqx.Module):
 
     **Arguments:** `max_rate`: the rate (Hz, > 0) of a value of 1.
 
-    **Example:** `raster = bj.encoding.Poisson(100.0)(images, steps=50, dt=1.0, key=key)`
+    **Example:** `raster = bj.encoding.PoissonEncoder(100.0)(images, steps=50, dt=1.0, key=key)`
     gives shape `(50, *images.shape)`.
     """
 
@@ -77,7 +75,7 @@ class Poisson(eqx.Module):
         return jax.random.bernoulli(key, p, (steps,) + x.shape).astype(x.dtype)
 
 
-class Latency(eqx.Module):
+class LatencyEncoder(eqx.Module):
     """Latency coding: value `x` in [0, 1] fires one spike at `t = t_max * (1 - x)` ms
     (strong inputs first); values `<= threshold` do not fire.
 
@@ -88,7 +86,7 @@ class Latency(eqx.Module):
     **Arguments:** `t_max`: latency (ms, > 0) of the weakest firing value;
     `threshold`: values at or below it stay silent (default 0).
 
-    **Example:** `raster = bj.encoding.Latency(t_max=20.0)(images, steps=25, dt=1.0)`.
+    **Example:** `raster = bj.encoding.LatencyEncoder(t_max=20.0)(images, steps=25, dt=1.0)`.
     """
 
     t_max: float = 20.0
@@ -110,102 +108,6 @@ class Latency(eqx.Module):
         step = jnp.where(jnp.isfinite(times), jnp.floor(times / dt), -1).astype(int)
         grid = jnp.arange(steps).reshape((steps,) + (1,) * times.ndim)
         return (grid == step[None]).astype(times.dtype)
-
-
-class SpikeTrain(AbstractInput):
-    """A spike raster delivered to [`brainjax.simulate`][] as current pulses.
-
-    At the step starting at time `t` (ms) the input is `(s @ weights) / dt` pA, where
-    `s = spikes[round((t - t0) / dt)]` (zeros after the raster ends): each spike of
-    input `i` delivers the charge `weights[i, j]` (pA ms = fC) to neuron `j` within the
-    step, i.e. a voltage jump of `weights[i, j] / C_m` mV. A scalar `weights` sends
-    input `i` to neuron `i` (`s * weights / dt`). Gradients flow to `weights` (and to
-    `spikes`), so an input layer is trained like any other parameter.
-
-    **Arguments:** `spikes` `(steps, n_in)` of 0./1.; `dt` the raster's step (ms);
-    `weights` `(n_in, n)` or a scalar (fC); `t0` the time (ms) of the first row.
-
-    **Learnable delays** (in the spirit of DCLS-delays, Hammouamri, Khalfaoui-Hassani &
-    Masquelier 2023): with `delays` (ms, shape of `weights`, clipped to
-    `[0, max_delay]`), synapse `(i, j)` delivers `spikes[:, i]` delayed by `d_ij`,
-    linearly interpolated between the two neighbouring whole steps:
-
-        I_j(step k) = sum_i w_ij sum_l s_i(k - l) max(0, 1 - |l - d_ij / dt|) / dt
-
-    so the drive, and everything downstream, is differentiable in `d_ij` (piecewise
-    linear between grid points); a whole-step delay reproduces the shifted raster
-    exactly. `max_delay` (ms, static) bounds the buffer and is required with `delays`.
-
-    **Example:**
-
-    ```python
-    raster = bj.encoding.Latency(20.0)(image, steps=25, dt=1.0)      # (25, 64)
-    drive = bj.encoding.SpikeTrain(raster, dt=1.0, weights=w_in)      # w_in: (64, 100)
-    sol = bj.simulate(bj.neurons.LIF(n=100), t1=25.0, dt=1.0, inputs=drive)
-    ```
-    """
-
-    spikes: Float[Array, "steps n_in"]
-    weights: Float[Array, "..."]
-    delays: Float[Array, "n_in n"] | None
-    dt: float = eqx.field(static=True)
-    t0: float = eqx.field(static=True)
-    max_lag: int = eqx.field(static=True)
-
-    def __init__(
-        self,
-        spikes: ArrayLike,
-        dt: float,
-        weights: ArrayLike = 1.0,
-        t0: float = 0.0,
-        *,
-        delays: ArrayLike | None = None,
-        max_delay: float | None = None,
-    ):
-        spikes = jnp.asarray(spikes, dtype=float)
-        weights = jnp.asarray(weights, dtype=float)
-        if spikes.ndim != 2:
-            raise ValueError(f"`spikes` must have shape (steps, n_in), got {spikes.shape}.")
-        if weights.ndim == 2 and weights.shape[0] != spikes.shape[1]:
-            raise ValueError(
-                f"`weights` must have shape ({spikes.shape[1]}, n) to match `spikes` "
-                f"{spikes.shape}, got {weights.shape}."
-            )
-        if weights.ndim not in (0, 2):
-            raise ValueError(f"`weights` must be a scalar or a 2-d array, got {weights.shape}.")
-        check_positive("dt", dt)
-        self.spikes, self.weights, self.dt, self.t0 = spikes, weights, float(dt), float(t0)
-        self.delays, self.max_lag = None, 0
-        if delays is not None:
-            if max_delay is None:
-                raise ValueError("`max_delay` (ms) is required with `delays`.")
-            check_nonnegative("delays", delays)
-            check_positive("max_delay", max_delay)
-            delays = jnp.asarray(delays, dtype=float)
-            if weights.ndim != 2 or delays.shape != weights.shape:
-                raise ValueError(
-                    f"`delays` must have the shape of a 2-d `weights` {weights.shape}, "
-                    f"got {delays.shape}."
-                )
-            self.delays = jnp.clip(delays, 0.0, max_delay)
-            self.max_lag = int(np.ceil(max_delay / dt)) + 1
-
-    def __call__(self, t, *, dt=None, key=None):
-        index = jnp.round((jnp.asarray(t) - self.t0) / self.dt).astype(int)
-        inside = (index >= 0) & (index < self.spikes.shape[0])
-        if self.delays is not None:
-            return self._delayed(index) / self.dt
-        s = jnp.where(inside, self.spikes[jnp.clip(index, 0, self.spikes.shape[0] - 1)], 0.0)
-        drive = s @ self.weights if self.weights.ndim == 2 else s * self.weights
-        return drive / self.dt
-
-    def _delayed(self, index):
-        lags = jnp.arange(self.max_lag + 1)
-        rows = index - lags  # raster rows seen through lag l = 0 .. max_lag
-        inside = (rows >= 0) & (rows < self.spikes.shape[0])
-        window = self.spikes[jnp.clip(rows, 0, self.spikes.shape[0] - 1)] * inside[:, None]
-        kernel = jnp.maximum(0.0, 1.0 - jnp.abs(lags[:, None, None] - self.delays / self.dt))
-        return jnp.einsum("li,lij,ij->j", window, kernel, self.weights)
 
 
 def spike_count(spikes: Float[Array, "steps ..."]) -> Float[Array, "..."]:
@@ -245,3 +147,25 @@ def first_spike_time(
     first = spikes * jnp.concatenate([jnp.ones_like(spikes[:1]), silent_before[:-1]], axis=0)
     t_k = (t0 + dt * jnp.arange(1, steps + 1)).reshape((steps,) + (1,) * (spikes.ndim - 1))
     return jnp.sum(first * t_k, axis=0) + t_none * silent_before[-1]
+
+
+# Deprecated names (one release): name -> (new name, object).
+_DEPRECATED = {
+    "Poisson": ("brainjax.encoding.PoissonEncoder", PoissonEncoder),
+    "Latency": ("brainjax.encoding.LatencyEncoder", LatencyEncoder),
+    "SpikeTrain": ("brainjax.inputs.SpikeTrain", _SpikeTrain),
+}
+
+
+def __getattr__(name: str):
+    if name in _DEPRECATED:
+        import warnings
+
+        new, value = _DEPRECATED[name]
+        warnings.warn(
+            f"`brainjax.encoding.{name}` is deprecated; use `{new}`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return value
+    raise AttributeError(f"module 'brainjax.encoding' has no attribute {name!r}")

@@ -76,7 +76,7 @@ def train_classifiers(x, y, xt, yt, epochs, seed):
             data=(x, y),
             batch_size=BATCH,
             filter_spec=pc.network_filter(net0),
-            callback=cb,
+            callbacks=[cb],
             progress=False,
         ),
     }

@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 DT, STEPS = 1.0, 25  # ms
-ENCODER = bj.encoding.Poisson(max_rate=800.0)  # Hz for a white pixel
+ENCODER = bj.encoding.PoissonEncoder(max_rate=800.0)  # Hz for a white pixel
 
 
 class DigitsSNN(eqx.Module):
@@ -67,7 +67,7 @@ class DigitsSNN(eqx.Module):
     def __call__(self, image, key):
         """Logits (readout membrane maxima, mV) and hidden spike count of one image."""
         raster = ENCODER(image, STEPS, DT, key=key)
-        drive = bj.encoding.SpikeTrain(raster, dt=DT, weights=self.w_in)
+        drive = bj.inputs.SpikeTrain(raster, dt=DT, weights=self.w_in)
         sol = bj.simulate(
             self.network,
             t1=STEPS * DT,

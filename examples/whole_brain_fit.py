@@ -54,9 +54,9 @@ def simulated_fc(net, key, seconds, dt, signal="activity"):
         monitor=bj.Monitor(every=every, select=lambda y: y.e),
     )  # fmt: skip
     if signal == "activity":
-        return bj.fit.functional_connectivity(sol.ys[int(1000 * TRANSIENT_S / 10.0 / 10) :])
+        return bj.analysis.functional_connectivity(sol.ys[int(1000 * TRANSIENT_S / 10.0 / 10) :])
     bold = bj.populations.Balloon(n=net.n).bold(sol.ys[1:], dt=10.0, every=72)
-    return bj.fit.functional_connectivity(bold[int(TRANSIENT_S / 0.72) :])
+    return bj.analysis.functional_connectivity(bold[int(TRANSIENT_S / 0.72) :])
 
 
 def main():
@@ -89,7 +89,7 @@ def main():
     def grid_fit(net, c, s):
         net = eqx.tree_at(lambda m: (m.coupling, m.node.noise), net, (c, s))
         fc = simulated_fc(net, key, args.seconds, args.dt, args.signal)
-        return bj.fit.fc_correlation(fc, target)
+        return bj.analysis.fc_correlation(fc, target)
 
     tic = time.perf_counter()
     base = make_network(sc, 1.0, jnp.asarray(0.01), p_e)
@@ -115,7 +115,7 @@ def main():
 
     def loss(net, batch):
         fc = simulated_fc(net, key, args.seconds, args.dt, args.signal)
-        return 1.0 - bj.fit.fc_correlation(fc, target)
+        return 1.0 - bj.analysis.fc_correlation(fc, target)
 
     # The landscape is steep near the critical coupling: keep the best model seen (the
     # loss of step k is that of the model before its update, i.e. of the previous one).
@@ -129,14 +129,14 @@ def main():
     # zero_nans: a rare non-finite gradient (near-critical noisy runs) skips an update
     optimizer = optax.chain(optax.zero_nans(), optax.clip_by_global_norm(1.0), optax.adam(args.lr))
     tic = time.perf_counter()
-    result = bj.fit.fit(model, loss, optimizer=optimizer, steps=args.steps, callback=keep_best)
+    result = bj.fit.fit(model, loss, optimizer=optimizer, steps=args.steps, callbacks=[keep_best])
     fit_s = time.perf_counter() - tic
     fitted = bj.fit.unwrap(seen["best"][1])
     fit_fc = simulated_fc(fitted, key, args.seconds, args.dt, args.signal)
-    fit_r = float(bj.fit.fc_correlation(fit_fc, target))
+    fit_r = float(bj.analysis.fc_correlation(fit_fc, target))
     # Held-out noise realisation: is the fit a property of the parameters, not the seed?
     heldout_r = float(
-        bj.fit.fc_correlation(simulated_fc(fitted, jax.random.key(1), args.seconds, args.dt,
+        bj.analysis.fc_correlation(simulated_fc(fitted, jax.random.key(1), args.seconds, args.dt,
                                           args.signal),
                               target)
     )  # fmt: skip

@@ -159,3 +159,47 @@ def test_poisson_time_varying_rate_matches_its_integral():
         mean = counts[window].mean()
         np.testing.assert_allclose(mean, expected, atol=5 * np.sqrt(expected / counts[window].size))
     np.testing.assert_array_equal(counts, np.round(counts))  # whole spikes
+
+
+# ------------------------------------------------------------- the one contract
+
+
+def test_every_input_has_init_value_advance():
+    """Stateless inputs: `init` is None, `advance` keeps it, `value` ignores it and
+    equals a call; a custom stateless input needs `value` only."""
+
+    class Ramp(bj.inputs.AbstractStatelessInput):
+        slope: float
+
+        def value(self, t, state, *, dt=None, key=None):
+            return self.slope * jnp.asarray(t)
+
+    key = jax.random.key(0)
+    for drive in (bj.inputs.Step(2.0, start=1.0), bj.inputs.Constant(3.0), Ramp(0.5),
+                  bj.inputs.SpikeTrain(jnp.ones((4, 2)), dt=0.5)):  # fmt: skip
+        state = drive.init(0.1, key)
+        assert state is None and drive.advance(state, 0.0, dt=0.1, key=key) is None
+        np.testing.assert_array_equal(drive.value(1.5, state), drive(1.5))
+    x = recorded_input(Ramp(2.0), 1, t1=1.0, dt=0.25)
+    np.testing.assert_allclose(x[:, 0], 2.0 * 0.25 * np.arange(4))
+    noise = bj.inputs.OUNoise(mean=1.0, sigma=0.0, tau=1.0, n=2, start=jnp.zeros(2))
+    state = noise.init(0.1, key)
+    np.testing.assert_array_equal(noise.value(0.0, state), state)
+    assert isinstance(noise, bj.inputs.AbstractInput)
+    # The tree functions: one state entry per leaf, None for the stateless ones.
+    tree = {"a": noise, "b": 2.0}
+    states = bj.inputs.init_state(tree, 0.1, key)
+    assert states[1] is None and states[0].shape == (2,)
+    values = bj.inputs.evaluate(tree, 0.0, state=states)
+    np.testing.assert_array_equal(values["a"], states[0])
+    assert float(values["b"]) == 2.0
+    assert bj.inputs.is_stochastic(tree) and not bj.inputs.is_stochastic({"b": 2.0})
+
+
+def test_deprecated_input_aliases():
+    with pytest.warns(DeprecationWarning, match="brainjax.inputs.AbstractInput"):
+        assert bj.inputs.AbstractStatefulInput is bj.inputs.AbstractInput
+    with pytest.warns(DeprecationWarning, match="brainjax.inputs.SpikeTrain"):
+        train = bj.encoding.SpikeTrain(jnp.ones((3, 2)), dt=1.0, weights=2.0)
+    assert isinstance(train, bj.inputs.SpikeTrain)
+    np.testing.assert_array_equal(train(1.0), [2.0, 2.0])

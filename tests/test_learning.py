@@ -19,20 +19,20 @@ E = bj.encoding
 
 def test_poisson_encoder_rates_and_latency_times():
     x = jnp.array([0.0, 0.25, 1.0])
-    raster = E.Poisson(max_rate=200.0)(jnp.tile(x, (500, 1)), 100, 1.0, key=jax.random.key(0))
+    raster = E.PoissonEncoder(max_rate=200.0)(jnp.tile(x, (500, 1)), 100, 1.0, key=jax.random.key(0))
     rates = np.asarray(raster.mean(axis=(0, 1))) * 1000.0  # Hz
     p = np.array([0.0, 0.05, 0.2])
     sigma = np.sqrt(p * (1 - p) / 50000) * 1000.0
     np.testing.assert_array_less(np.abs(rates - p * 1000.0), 4 * sigma + 1e-9)
-    latency = E.Latency(t_max=20.0, threshold=0.1)
+    latency = E.LatencyEncoder(t_max=20.0, threshold=0.1)
     np.testing.assert_allclose(latency.times(jnp.array([0.05, 0.5, 1.0])), [np.inf, 10.0, 0.0])
     raster = latency(jnp.array([0.05, 0.5, 0.76]), steps=30, dt=0.5)
     np.testing.assert_array_equal(raster.sum(0), [0.0, 1.0, 1.0])
     np.testing.assert_array_equal(np.argmax(raster, 0)[1:], [20, 9])  # floor(t / dt)
     with pytest.raises(ValueError, match="max_rate"):
-        E.Poisson(max_rate=2000.0)(x, 10, 1.0, key=jax.random.key(0))
+        E.PoissonEncoder(max_rate=2000.0)(x, 10, 1.0, key=jax.random.key(0))
     with pytest.raises(ValueError, match="t_max"):
-        E.Latency(t_max=0.0)
+        E.LatencyEncoder(t_max=0.0)
 
 
 def test_readouts_match_numpy():
@@ -51,7 +51,7 @@ def test_readouts_match_numpy():
 def test_spike_train_delays_shift_and_interpolate():
     raster = jnp.zeros((20, 2)).at[3, 0].set(1.0).at[5, 1].set(1.0)
     w = jnp.array([[1.0, 2.0], [3.0, 0.0]])
-    drive = lambda d, t: E.SpikeTrain(raster, 1.0, w, delays=d, max_delay=6.0)(t)  # noqa: E731
+    drive = lambda d, t: bj.inputs.SpikeTrain(raster, 1.0, w, delays=d, max_delay=6.0)(t)  # noqa: E731
     delays = jnp.array([[2.0, 0.0], [1.5, 4.0]])
     got = np.stack([np.asarray(drive(delays, float(k))) for k in range(12)])
     expected = np.zeros((12, 2))
@@ -66,7 +66,7 @@ def test_spike_train_delays_shift_and_interpolate():
         raster64 = raster.astype(jnp.float64)
 
         def total(d):
-            train = E.SpikeTrain(raster64, 1.0, w, delays=d, max_delay=6.0)
+            train = bj.inputs.SpikeTrain(raster64, 1.0, w, delays=d, max_delay=6.0)
             ks = jnp.arange(12.0)
             return jnp.sum(jax.vmap(train)(ks)[:, 0] * ks)  # mean arrival time, weighted
 
@@ -80,20 +80,20 @@ def test_spike_train_delays_shift_and_interpolate():
             )
         np.testing.assert_allclose(grad[0, 0], 1.0, rtol=1e-9)  # one ms later per ms
     with pytest.raises(ValueError, match="max_delay"):
-        E.SpikeTrain(raster, 1.0, w, delays=delays)
+        bj.inputs.SpikeTrain(raster, 1.0, w, delays=delays)
     with pytest.raises(ValueError, match="delays"):
-        E.SpikeTrain(raster, 1.0, w, delays=-delays, max_delay=5.0)
+        bj.inputs.SpikeTrain(raster, 1.0, w, delays=-delays, max_delay=5.0)
 
 
 def _layer_loss(params, checkpoint=False, every=1):
     """A feed-forward LIF layer driven by a latency-coded pattern, BPTT through simulate."""
     lif, w = params
-    raster = E.Latency(t_max=10.0)(jnp.array([0.9, 0.1, 0.6, 0.4]), steps=40, dt=0.5)
+    raster = E.LatencyEncoder(t_max=10.0)(jnp.array([0.9, 0.1, 0.6, 0.4]), steps=40, dt=0.5)
     sol = bj.simulate(
         lif,
         t1=20.0,
         dt=0.5,
-        inputs=E.SpikeTrain(raster, 0.5, w),
+        inputs=bj.inputs.SpikeTrain(raster, 0.5, w),
         monitor=bj.Monitor(every=every, select=lambda y: y.v),
         integrator=bj.integrators.HybridScan(checkpoint=checkpoint),
     )
@@ -121,7 +121,7 @@ def test_surrogate_bptt_trains_time_constants_thresholds_and_dale_weights():
     excitatory = jnp.array([True, True, False, True])
     params = (lif, w)
     params = eqx.tree_at(lambda p: p[0].tau_m, params, replace_fn=bj.fit.LogPositive)
-    params = eqx.tree_at(lambda p: p[1], params, replace_fn=lambda v: bj.Dale(v, excitatory))
+    params = eqx.tree_at(lambda p: p[1], params, replace_fn=lambda v: bj.fit.Dale(v, excitatory))
     loss0 = float(_layer_loss(bj.fit.unwrap(params)))
     result = bj.fit.fit(
         params, lambda p, _: _layer_loss(p), optimizer=optax.adam(0.05), steps=60, progress=False
@@ -138,7 +138,7 @@ def test_surrogate_bptt_trains_time_constants_thresholds_and_dale_weights():
     g_tau = jax.grad(_layer_loss, allow_int=True)(bj.fit.unwrap(params))[0].tau_m
     np.testing.assert_allclose(g_raw.raw, 10.0 * g_tau, rtol=1e-5, atol=1e-7)
     with pytest.raises(ValueError, match="excitatory"):
-        bj.Dale(jnp.ones((4, 3)), excitatory=jnp.ones(3, bool))
+        bj.fit.Dale(jnp.ones((4, 3)), excitatory=jnp.ones(3, bool))
 
 
 @pytest.mark.slow  # a few minutes: the full digits training
@@ -163,3 +163,13 @@ def test_stdp_example_correlated_inputs_win(tmp_path):
     )  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["mean_w_correlated"] > result["mean_w_independent"] + 0.1
+
+
+def test_deprecated_encoder_names_warn_and_still_work():
+    x = jnp.array([0.0, 0.5, 1.0])
+    with pytest.warns(DeprecationWarning, match="PoissonEncoder"):
+        poisson = E.Poisson(100.0)
+    with pytest.warns(DeprecationWarning, match="LatencyEncoder"):
+        latency = E.Latency(t_max=10.0)
+    assert isinstance(poisson, E.PoissonEncoder) and isinstance(latency, E.LatencyEncoder)
+    np.testing.assert_array_equal(latency(x, 12, 1.0), E.LatencyEncoder(t_max=10.0)(x, 12, 1.0))

@@ -20,14 +20,14 @@ def test_fc_matches_numpy():
     fc = np.corrcoef(x, rowvar=False)
     iu = np.triu_indices(6, k=1)
     r = np.corrcoef(fc[iu], target[iu])[0, 1]
-    np.testing.assert_allclose(bj.fit.functional_connectivity(x), fc, atol=1e-5)
-    np.testing.assert_allclose(bj.fit.fc_correlation(fc, target), r, atol=1e-5)
+    np.testing.assert_allclose(bj.analysis.functional_connectivity(x), fc, atol=1e-5)
+    np.testing.assert_allclose(bj.analysis.fc_correlation(fc, target), r, atol=1e-5)
     np.testing.assert_allclose(bj.fit.fc_loss(x, target), 1 - r, atol=1e-5)
     np.testing.assert_allclose(bj.fit.fc_loss(x, fc), 0.0, atol=1e-5)
     grad = jax.grad(lambda x: bj.fit.fc_loss(x, target))(jnp.asarray(x))
     assert np.all(np.isfinite(grad))
     with pytest.raises(ValueError, match="same shape"):
-        bj.fit.fc_correlation(fc, target[:5, :5])
+        bj.analysis.fc_correlation(fc, target[:5, :5])
 
 
 def test_rate_loss_matches_numpy():
@@ -101,7 +101,7 @@ def test_power_spectrum_matches_scipy():
     dt = 0.5  # ms -> fs = 2 kHz
     t = np.arange(1000) * dt
     x = np.stack([np.sin(2 * np.pi * 0.04 * t), rng.standard_normal(1000)], axis=1)
-    freqs, psd = bj.fit.power_spectrum(x, dt=dt)
+    freqs, psd = bj.analysis.power_spectrum(x, dt=dt)
     f_ref, p_ref = scipy.signal.periodogram(x, fs=1000 / dt, window="hann", axis=0)
     np.testing.assert_allclose(freqs, f_ref, rtol=1e-6)
     np.testing.assert_allclose(psd, p_ref, rtol=1e-3, atol=1e-7 * p_ref.max())

@@ -48,7 +48,7 @@ def test_fc_pair_shows_the_fc_correlation(tmp_path):
     b = np.corrcoef(rng.standard_normal((40, 6)), rowvar=False)
     axes = bj.plot.fc_pair(a, b)
     assert len(axes) == 2 and all(isinstance(ax, Axes) for ax in axes)
-    r = float(bj.fit.fc_correlation(a, b))
+    r = float(bj.analysis.fc_correlation(a, b))
     assert axes[0].figure._suptitle.get_text() == f"FC correlation r = {r:.3f}"
     np.testing.assert_array_equal(axes[0].images[0].get_array(), a)
     _saved(axes, tmp_path / "fc.png")

@@ -26,7 +26,7 @@ def test_jansen_rit_alpha_rhythm_and_rest():
     jr = JansenRit(n=2, p=jnp.array([220.0, 50.0]))
     sol = bj.simulate(jr, t1=2500.0, dt=0.25, monitor=bj.Monitor(every=4))
     eeg = np.asarray(jr.psp(sol.ys))[500:]  # drop the first 500 ms
-    freqs, psd = bj.fit.power_spectrum(eeg, dt=1.0)
+    freqs, psd = bj.analysis.power_spectrum(eeg, dt=1.0)
     peak = float(freqs[np.argmax(psd[:, 0])])
     assert 8.0 <= peak <= 12.0
     assert np.ptp(eeg[:, 0]) > 1.0  # mV

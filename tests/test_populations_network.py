@@ -99,7 +99,7 @@ def test_uncoupled_noise_gives_identity_fc():
         SC.weights[:8, :8], coupling=0.0, node=WilsonCowan(n=8, p_e=0.5, noise=0.01)
     )
     sol = bj.simulate(net, t1=2000.0, dt=0.2, key=jax.random.key(0), monitor=bj.Monitor(every=5))
-    fc = np.asarray(bj.fit.functional_connectivity(sol.ys.e[100:]))
+    fc = np.asarray(bj.analysis.functional_connectivity(sol.ys.e[100:]))
     off = fc[~np.eye(8, dtype=bool)]
     # Independent series: correlations scatter around 0 with sd ~ 1/sqrt(effective
     # samples) ~ 0.07 here (activity is correlated over ~10 ms).

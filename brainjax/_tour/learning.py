@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .. import datasets, encoding, fit, neurons, plasticity, surrogate, synapses
+from .. import datasets, encoding, fit, inputs, neurons, plasticity, surrogate, synapses
 from .._monitor import Monitor
 from ..network import Network, Projection
 from .._simulate import simulate
@@ -26,8 +26,8 @@ class _DigitsSNN(eqx.Module):
     network: Network
 
     def __call__(self, image):
-        raster = encoding.Latency(t_max=16.0, threshold=0.05)(image, _STEPS, _DT)
-        drive = encoding.SpikeTrain(raster, dt=_DT, weights=self.w_in)
+        raster = encoding.LatencyEncoder(t_max=16.0, threshold=0.05)(image, _STEPS, _DT)
+        drive = inputs.SpikeTrain(raster, dt=_DT, weights=self.w_in)
         sol = simulate(
             self.network,
             t1=_STEPS * _DT,

@@ -29,7 +29,7 @@ def _fc_of(net, seconds):
     monitor = Monitor(every=20, select=lambda y: y.e)
     sol = simulate(net, t1=seconds * 1000.0, dt=0.5, key=jax.random.key(0),
                    integrator=DelayScan(diffrax.Euler()), monitor=monitor)  # fmt: skip
-    return fit.functional_connectivity(sol.ys[100:])  # E activity every 10 ms, 1 s dropped
+    return analysis.functional_connectivity(sol.ys[100:])  # E activity every 10 ms, 1 s dropped
 
 
 def run(out: Path, smoke: bool) -> str:
@@ -48,7 +48,7 @@ def run(out: Path, smoke: bool) -> str:
     @eqx.filter_vmap(in_axes=(None, 0, 0))
     def score(net, c, s):
         net = eqx.tree_at(lambda m: (m.coupling, m.node.noise), net, (c, s))
-        return fit.fc_correlation(_fc_of(net, seconds), target)
+        return analysis.fc_correlation(_fc_of(net, seconds), target)
 
     grid = np.asarray(score(base, jnp.asarray(cc), jnp.asarray(nn))).reshape(size, size)
     best = np.unravel_index(np.argmax(grid), grid.shape)
@@ -56,12 +56,12 @@ def run(out: Path, smoke: bool) -> str:
     # A few gradient steps on (log) coupling and noise, from the best grid point.
     start = (float(couplings[best[0]]), float(noises[best[1]]))
     params = jnp.log(jnp.asarray(start))
-    loss = lambda p, batch: 1 - fit.fc_correlation(_fc(sc, *jnp.exp(p), 0.4, seconds), target)  # noqa: E731
+    loss = lambda p, batch: 1 - analysis.fc_correlation(_fc(sc, *jnp.exp(p), 0.4, seconds), target)  # noqa: E731
     result = fit.fit(params, loss, optimizer=optax.adam(0.05), steps=2 if smoke else 6,
                      progress=False)  # fmt: skip
     fitted = np.exp(np.asarray(result.model))
     fitted_fc = np.asarray(_fc(sc, *fitted, 0.4, seconds))
-    fitted_r = float(fit.fc_correlation(fitted_fc, target))
+    fitted_r = float(analysis.fc_correlation(fitted_fc, target))
 
     res = analysis.continuation(
         lambda p: WilsonCowan(p_e=p), jnp.linspace(0.0, 4.0, 81),

@@ -1,9 +1,11 @@
+"""Functional connectivity dynamics (FCD): how FC changes across sliding windows."""
+
 import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
 from .._validate import check_count
-from ..fit import functional_connectivity
+from ._fc import functional_connectivity
 
 
 def fcd(
@@ -14,7 +16,7 @@ def fcd(
     2017).
 
     Windows of `window` samples start every `step` samples; FC of each window as
-    [`brainjax.fit.functional_connectivity`][]. Returns a `(windows, windows)` matrix
+    [`brainjax.analysis.functional_connectivity`][]. Returns a `(windows, windows)` matrix
     with ones on the diagonal. For BOLD sampled every 2 s, `window=30, step=5` gives
     the usual 60 s windows every 10 s.
 

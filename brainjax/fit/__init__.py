@@ -1,6 +1,16 @@
-"""Fitting: the one training loop (`fit`) used by every brainjax model family, losses
-for neuroscience targets, parameter constraints and checkpoints."""
+"""Fitting: the one training loop (`fit`) used by every brainjax model family, built
+from public layers (`make_step`, `batches`, callbacks), losses for neuroscience
+targets, parameter constraints (including Dale's law) and checkpoints."""
 
+from ..analysis import _fc, _spectra
+from ._batches import batches as batches
+from ._callbacks import (
+    AbstractCallback as AbstractCallback,
+    Checkpoint as Checkpoint,
+    EarlyStopping as EarlyStopping,
+    FunctionCallback as FunctionCallback,
+    Progress as Progress,
+)
 from ._checkpoint import (
     FitResult as FitResult,
     load_checkpoint as load_checkpoint,
@@ -14,22 +24,29 @@ from ._constraints import (
     Positive as Positive,
     unwrap as unwrap,
 )
-from ._fit import EarlyStopping as EarlyStopping, fit as fit
+from ._dale import Dale as Dale
+from ._fit import fit as fit
 from ._losses import (
-    fc_correlation as fc_correlation,
     fc_loss as fc_loss,
-    functional_connectivity as functional_connectivity,
-    power_spectrum as power_spectrum,
     rate_loss as rate_loss,
     spectrum_loss as spectrum_loss,
     van_rossum_loss as van_rossum_loss,
     victor_purpura_loss as victor_purpura_loss,
 )
+from ._step import AbstractStep as AbstractStep, Step as Step, make_step as make_step
 
 __all__ = [
     "fit",
-    "FitResult",
+    "make_step",
+    "AbstractStep",
+    "Step",
+    "batches",
+    "AbstractCallback",
+    "Progress",
+    "Checkpoint",
     "EarlyStopping",
+    "FunctionCallback",
+    "FitResult",
     "save_checkpoint",
     "load_checkpoint",
     "AbstractConstraint",
@@ -37,13 +54,33 @@ __all__ = [
     "LogPositive",
     "Bounded",
     "Fixed",
+    "Dale",
     "unwrap",
-    "functional_connectivity",
-    "fc_correlation",
     "fc_loss",
     "rate_loss",
     "van_rossum_loss",
     "victor_purpura_loss",
-    "power_spectrum",
     "spectrum_loss",
 ]
+
+# Deprecated names (one release): name -> (new name, object).
+_DEPRECATED = {
+    "functional_connectivity": (
+        "brainjax.analysis.functional_connectivity",
+        _fc.functional_connectivity,
+    ),
+    "fc_correlation": ("brainjax.analysis.fc_correlation", _fc.fc_correlation),
+    "power_spectrum": ("brainjax.analysis.power_spectrum", _spectra.power_spectrum),
+}
+
+
+def __getattr__(name: str):
+    if name in _DEPRECATED:
+        import warnings
+
+        new, value = _DEPRECATED[name]
+        warnings.warn(
+            f"`brainjax.fit.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
+        )
+        return value
+    raise AttributeError(f"module 'brainjax.fit' has no attribute {name!r}")

@@ -12,58 +12,12 @@ import jax.scipy.signal
 from jaxtyping import Array, ArrayLike, Float, Scalar
 
 from .._validate import check_positive
-
-
-def _upper(matrix: Float[Array, "n n"]) -> Float[Array, " pairs"]:
-    rows, cols = jnp.triu_indices(matrix.shape[-1], k=1)
-    return matrix[rows, cols]
-
-
-def _pearson(a: Float[Array, " k"], b: Float[Array, " k"]) -> Scalar:
-    a = a - a.mean()
-    b = b - b.mean()
-    return jnp.sum(a * b) / jnp.sqrt(jnp.sum(a * a) * jnp.sum(b * b))
-
-
-def functional_connectivity(x: Float[ArrayLike, "time regions"]) -> Float[Array, "regions regions"]:
-    """Functional connectivity: the Pearson correlation matrix of the columns of `x`
-    (a `(time, regions)` activity or BOLD series).
-
-    `FC_ij = cov(x_i, x_j) / (std(x_i) std(x_j))` over time (Biswal et al., 1995).
-
-    **Example:**
-
-    ```python
-    fc = bj.fit.functional_connectivity(sol.ys.e)  # (regions, regions)
-    ```
-    """
-    x = jnp.asarray(x)
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
-        raise ValueError(f"`x` must have shape (time >= 2, regions >= 2), got {x.shape}.")
-    return jnp.corrcoef(x, rowvar=False)
-
-
-def fc_correlation(fc: Float[ArrayLike, "n n"], target: Float[ArrayLike, "n n"]) -> Scalar:
-    """Pearson correlation between the upper triangles (diagonal excluded) of two FC
-    matrices: the standard goodness of fit of whole-brain models (Deco et al., 2013).
-
-    **Example:**
-
-    ```python
-    r = bj.fit.fc_correlation(bj.fit.functional_connectivity(bold), empirical_fc)
-    ```
-    """
-    fc, target = jnp.asarray(fc), jnp.asarray(target)
-    if fc.ndim != 2 or fc.shape[0] != fc.shape[1] or fc.shape[0] < 3 or fc.shape != target.shape:
-        raise ValueError(
-            f"`fc` and `target` must be square matrices of the same shape (n >= 3), "
-            f"got {fc.shape} and {target.shape}."
-        )
-    return _pearson(_upper(fc), _upper(target))
+from ..analysis._fc import fc_correlation, functional_connectivity
+from ..analysis._spectra import power_spectrum
 
 
 def fc_loss(x: Float[ArrayLike, "time regions"], target_fc: Float[ArrayLike, "n n"]) -> Scalar:
-    """`1 - r`, with `r` the [`brainjax.fit.fc_correlation`][] between the FC of the
+    """`1 - r`, with `r` the [`brainjax.analysis.fc_correlation`][] between the FC of the
     simulated series `x` (`(time, regions)`) and the empirical `target_fc`.
 
     Ranges from 0 (perfect pattern match) to 2. Only the pattern is fitted, not the
@@ -186,38 +140,6 @@ def victor_purpura_loss(
     return jnp.sum(d * smoothed)
 
 
-def power_spectrum(
-    x: Float[ArrayLike, "time ..."], *, dt: float
-) -> tuple[Float[Array, " freqs"], Float[Array, "freqs ..."]]:
-    """One-sided power spectral density of `x` along its time axis (Hann-windowed
-    periodogram, mean removed; Welch, 1967, with a single segment).
-
-    Returns `(freqs, psd)`: frequencies in Hz (`dt` in ms) and the density in units of
-    `x`^2 per Hz, normalised as `scipy.signal.periodogram(x, fs, window="hann")`.
-
-    **Example:**
-
-    ```python
-    freqs, psd = bj.fit.power_spectrum(sol.ys.e, dt=0.1)
-    ```
-    """
-    check_positive("dt", dt)
-    x = jnp.asarray(x)
-    if x.ndim < 1 or x.shape[0] < 4:
-        raise ValueError(f"`x` needs at least 4 time points, got shape {x.shape}.")
-    n = x.shape[0]
-    fs = 1000.0 / dt
-    window = jnp.hanning(n + 1)[:-1]  # periodic Hann, as scipy's "hann"
-    window = window.reshape((n,) + (1,) * (x.ndim - 1))
-    spectrum = jnp.fft.rfft((x - x.mean(axis=0)) * window, axis=0)
-    psd = jnp.abs(spectrum) ** 2 / (fs * jnp.sum(window**2))
-    scale = jnp.full((psd.shape[0],), 2.0).at[0].set(1.0)
-    if n % 2 == 0:
-        scale = scale.at[-1].set(1.0)
-    psd = psd * scale.reshape((-1,) + (1,) * (x.ndim - 1))
-    return jnp.fft.rfftfreq(n, d=dt / 1000.0), psd
-
-
 def spectrum_loss(
     x: Float[ArrayLike, "time ..."],
     target_psd: Float[ArrayLike, "freqs ..."],
@@ -226,14 +148,14 @@ def spectrum_loss(
     eps: float = 1e-12,
 ) -> Scalar:
     """Mean squared difference of log10 power spectra: `mean((log10(P_x + eps) -
-    log10(P_target + eps))^2)`, with `P_x` from [`brainjax.fit.power_spectrum`][]
+    log10(P_target + eps))^2)`, with `P_x` from [`brainjax.analysis.power_spectrum`][]
     (so `target_psd` must be on the same frequency grid: same length and `dt`).
     Log power weighs the spectrum's shape across decades rather than its peak only.
 
     **Example:**
 
     ```python
-    _, target = bj.fit.power_spectrum(recorded_lfp, dt=0.1)
+    _, target = bj.analysis.power_spectrum(recorded_lfp, dt=0.1)
     bj.fit.spectrum_loss(sol.ys.e, target, dt=0.1)
     ```
     """

@@ -117,7 +117,7 @@ def fc_pair(
 ):
     """Two functional-connectivity matrices side by side on one colour scale
     (`[-1, 1]`), the Pearson correlation of their upper triangles in the figure title
-    (as [`brainjax.fit.fc_correlation`][]). Returns the pair of `Axes`."""
+    (as [`brainjax.analysis.fc_correlation`][]). Returns the pair of `Axes`."""
     simulated, empirical = np.asarray(simulated), np.asarray(empirical)
     if simulated.ndim != 2 or simulated.shape != empirical.shape:
         raise ValueError(

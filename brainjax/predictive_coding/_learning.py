@@ -1,5 +1,5 @@
-"""Learning rules for `PCNetwork`s (standard PC and incremental PC), both run by the one
-training loop `brainjax.fit.fit`."""
+"""Learning rules for `PCNetwork`s (standard PC and incremental PC), both run by the
+training loop of `brainjax.fit` (incremental PC with its own per-batch step)."""
 
 import functools
 from collections.abc import Callable
@@ -11,7 +11,10 @@ import optax
 from jaxtyping import Array, Float, PRNGKeyArray, Scalar
 
 from .._validate import check_count, check_positive
-from ..fit import FitResult, fit
+from ..fit import AbstractCallback, FitResult, FunctionCallback, Progress, batches, fit
+from ..fit._checkpoint import split
+from ..fit._fit import train as _train
+from ..fit._step import AbstractStep, FilterSpec, Loss, all_finite, update
 from ._inference import FixedStep, infer
 from ._network import Activities, PCNetwork, initial_activities
 
@@ -22,7 +25,7 @@ Batch = tuple[Float[Array, "batch n0"] | None, Float[Array, "batch nL"] | None]
 
 def _examples(batch: Batch) -> int:
     top, bottom = batch
-    value = top if top is not None else bottom
+    value: Any = top if top is not None else bottom
     return 1 if value.ndim < 2 else value.shape[0]
 
 
@@ -118,6 +121,40 @@ def _ipc_optimizer(
     )
 
 
+class PerBatchStep(AbstractStep):
+    """A compiled step that first runs `batch_init(model, batch) -> model` (e.g. to start
+    per-batch latent activities that train with the parameters), then `updates`
+    optimiser updates on the same batch (a `lax.scan`). The loss returned is that of
+    the first update. Incremental PC trains through it."""
+
+    loss: Loss
+    optimizer: optax.GradientTransformation
+    filter_spec: FilterSpec
+    updates: int = eqx.field(static=True)
+    batch_init: Callable[[Any, Any], Any] | None
+
+    def update(self, params, static, opt_state, batch):
+        return _per_batch_step(params, static, opt_state, batch, self)
+
+
+@eqx.filter_jit
+def _per_batch_step(params, static, opt_state, batch, step: PerBatchStep):
+    loss, optimizer = step.loss, step.optimizer
+    if step.batch_init is not None:
+        params, static = split(
+            step.batch_init(eqx.combine(params, static), batch), step.filter_spec
+        )
+    params, opt_state, value = update(params, static, opt_state, batch, loss, optimizer)
+    if step.updates > 1:
+
+        def more(carry, _):
+            out = update(carry[0], static, carry[1], batch, loss, optimizer)
+            return out[:2], None
+
+        (params, opt_state), _ = jax.lax.scan(more, (params, opt_state), length=step.updates - 1)
+    return params, opt_state, value, all_finite(params)
+
+
 def train(
     network: PCNetwork,
     data: Batch,
@@ -177,7 +214,7 @@ def train(
             batch_size=batch_size,
             filter_spec=trainable,
             key=key,
-            callback=callback,
+            callbacks=[] if callback is None else [callback],
             progress=progress,
         )
     if not isinstance(rule, IPC):
@@ -185,20 +222,18 @@ def train(
     top, bottom = jax.tree.map(lambda v: v[:batch_size], data)
     state = IPCState(network, initial_activities(network, top, bottom)[0])
     filter_spec = IPCState(trainable, jax.tree.map(lambda _: True, state.activities))
-    result = fit(
-        state,
-        rule.loss,
+    step = PerBatchStep(
+        loss=rule.loss,
         optimizer=rule.optimizer(optimizer, batch_size),
-        steps=steps,
-        data=data,
-        batch_size=batch_size,
         filter_spec=filter_spec,
-        key=key,
-        callback=None if callback is None else lambda i, loss, s: callback(i, loss, s.network),
-        progress=progress,
-        steps_per_batch=rule.steps,
+        updates=rule.steps,
         batch_init=rule.init,
     )
+    callbacks: list[AbstractCallback] = [Progress()] if progress else []
+    if callback is not None:
+        callbacks.append(FunctionCallback(lambda i, loss, s: callback(i, loss, s.network)))
+    key = jax.random.key(0) if key is None else key
+    result = _train(step, state, batches(data, batch_size, key), steps=steps, callbacks=callbacks)
     return eqx.tree_at(lambda r: r.model, result, result.model.network)
 
 

@@ -5,8 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Bool, Float
 
-from ._validate import check_finite
-from .fit import AbstractConstraint
+from .._validate import check_finite
+from ._constraints import AbstractConstraint
 
 
 class Dale(AbstractConstraint):
@@ -25,7 +25,7 @@ class Dale(AbstractConstraint):
     **Example:**
 
     ```python
-    dale = lambda w: bj.Dale(w, excitatory=jnp.arange(100) < 80)   # 80 E, 20 I
+    dale = lambda w: bj.fit.Dale(w, excitatory=jnp.arange(100) < 80)   # 80 E, 20 I
     model = eqx.tree_at(lambda m: m.network.projections[0].weights, model, replace_fn=dale)
     ```
     """
