@@ -110,17 +110,18 @@ class AbstractSpiking(AbstractDynamics):
 
 class AbstractEnergy(eqx.Module):
     """A model defined by a scalar energy (Hopfield networks, dense associative
-    memories, predictive coding).
+    memories, predictive coding, AKOrN).
 
     Subclasses implement `energy(x, args)`, returning a scalar; the state `x` is any
-    PyTree of arrays. Optionally they override:
+    PyTree of arrays. They may override `vector_field(t, x, args)`, the continuous
+    dynamics (Diffrax signature): the default is the gradient flow `-dE/dx`; a model
+    may use its own dynamics instead (e.g. `du/dt = -u + W g(u)`, or a projected flow
+    on a sphere), as long as `E` never increases along it.
 
-    - `vector_field(t, x, args)`: the continuous dynamics (Diffrax signature). The
-      default is the gradient flow `-dE/dx`; a model may use its own Lagrangian
-      dynamics instead (e.g. `du/dt = -u + W g(u)`), as long as `E` decreases along it.
-    - `update(x, args)`: one discrete synchronous update of the whole state.
-    - `update_unit(x, i, args)`: the discrete update of unit `i` alone (flat index of a
-      single-array state), for asynchronous sweeps; it must never increase `E`.
+    Discrete updates are declared by subclassing, not guessed:
+    [`brainjax.AbstractSynchronousEnergy`][] adds `update` (all units at once) and
+    [`brainjax.AbstractAsynchronousEnergy`][] adds `update_unit` (one unit); a model
+    with both subclasses both.
 
     [`brainjax.relax`][] drives any such model to a fixed point, and
     [`brainjax.EnergyFlow`][] hands its continuous dynamics to [`brainjax.simulate`][].
@@ -135,10 +136,35 @@ class AbstractEnergy(eqx.Module):
         del t
         return jax.tree.map(jnp.negative, jax.grad(self.energy)(x, args))
 
+
+class AbstractSynchronousEnergy(AbstractEnergy):
+    """An energy model with a discrete synchronous update, which
+    [`brainjax.Synchronous`][] iterates (and through which implicit gradients of a
+    discrete relaxation flow).
+
+    Subclasses implement, besides `energy`:
+
+    - `update(x, args)`: the state after one update of all units at once (e.g.
+      `xi <- X^T softmax(beta X xi)` for a modern Hopfield network). Its fixed points
+      are the relaxed states.
+    """
+
+    @abc.abstractmethod
     def update(self, x: PyTree[Array], args: Any = None) -> PyTree[Array]:
         """Return the state after one synchronous discrete update."""
-        raise NotImplementedError(f"{type(self).__name__} defines no discrete `update`.")
 
+
+class AbstractAsynchronousEnergy(AbstractEnergy):
+    """An energy model of units updated one at a time, which
+    [`brainjax.Asynchronous`][] sweeps in random order (Hopfield 1982). The state is a
+    single array.
+
+    Subclasses implement, besides `energy`:
+
+    - `update_unit(x, i, args)`: the state after the update of unit `i` alone (flat
+      index), given the current values of the others; it must never increase `E`.
+    """
+
+    @abc.abstractmethod
     def update_unit(self, x: Array, i: Int[Array, ""], args: Any = None) -> Array:
         """Return the state after the asynchronous update of unit `i`."""
-        raise NotImplementedError(f"{type(self).__name__} defines no `update_unit`.")

@@ -1,4 +1,5 @@
-"""`relax`, `EnergyFlow` and the `AbstractEnergy` contract, on energies with known minima."""
+"""`relax`, its relaxation methods, `EnergyFlow` and the energy contracts, on energies with
+known minima."""
 
 import diffrax
 import jax
@@ -9,7 +10,7 @@ import pytest
 import brainjax as bj
 
 
-class TwoLayerQuadratic(bj.AbstractEnergy):
+class TwoLayerQuadratic(bj.AbstractSynchronousEnergy):
     """E(x, b) = x0^T A x0 / 2 - b^T x0 + |x1 - x0|^2 / 2: a PyTree state (two layers,
     like a predictive-coding network). Minimum x0 = x1 = A^{-1} b."""
 
@@ -126,7 +127,7 @@ def test_bad_input(problem):
         bj.GradientFlow(dt0=-1.0)
 
 
-class IsingChain(bj.AbstractEnergy):
+class IsingChain(bj.AbstractAsynchronousEnergy):
     """E(s) = -sum_i s_i s_{i+1} on a ring: only a unit-wise (asynchronous) update."""
 
     def energy(self, s, args=None):
@@ -147,3 +148,78 @@ def test_asynchronous_with_unit_updates_only():
     s = np.asarray(out.x)
     field = np.roll(s, 1) + np.roll(s, -1)
     assert np.all(s * field >= 0)  # no unit wants to flip
+
+
+def test_fixed_step_is_gradient_descent_on_the_energy(problem):
+    model, b, x0 = problem
+    out = bj.relax(model, x0, b, method=bj.FixedStep(0.1, 7))
+    x, energies = x0, []
+    for _ in range(7):
+        energies.append(model.energy(x, b))
+        x = [xi - 0.1 * gi for xi, gi in zip(x, jax.grad(model.energy)(x, b))]
+    np.testing.assert_allclose(out.x[1], x[1], rtol=1e-6)
+    np.testing.assert_allclose(out.energies[:-1], energies, rtol=1e-6)
+    np.testing.assert_allclose(out.ts, 0.1 * np.arange(8), rtol=1e-6)
+    assert out.energies.shape == (8,) and int(out.num_steps) == 7 and not bool(out.converged)
+    assert bool(bj.relax(model, x0, b, method=bj.FixedStep(0.2, 400)).converged)
+    # gradients backpropagate through the steps
+    through = lambda bb: jnp.sum(bj.relax(model, x0, bb, method=bj.FixedStep(0.1, 5)).x[1])
+    by_flow = lambda bb: jnp.sum(
+        bj.relax(
+            model,
+            x0,
+            bb,
+            method=bj.GradientFlow(diffrax.Euler(), 0.1, diffrax.ConstantStepSize()),
+            max_steps=5,
+            implicit=False,
+        ).x[1]
+    )
+    np.testing.assert_allclose(jax.grad(through)(b), jax.grad(by_flow)(b), rtol=1e-5)
+
+
+class Bowl(bj.AbstractEnergy):
+    """E(x) = |x|^2 / 2: a continuous energy with no discrete update."""
+
+    def energy(self, x, args=None):
+        return 0.5 * jnp.sum(x**2)
+
+
+def test_each_method_refuses_a_model_it_cannot_relax(problem):
+    model, b, x0 = problem
+    with pytest.raises(ValueError, match=r"Synchronous\(\) cannot relax Bowl.*update"):
+        bj.relax(Bowl(), jnp.ones(3), method=bj.Synchronous())
+    with pytest.raises(ValueError, match=r"Synchronous\(\) cannot relax IsingChain"):
+        bj.relax(IsingChain(), jnp.ones(4), method=bj.Synchronous())
+    key = jax.random.key(0)
+    with pytest.raises(ValueError, match=r"Asynchronous\(\) cannot relax Bowl.*update_unit"):
+        bj.relax(Bowl(), jnp.ones(3), method=bj.Asynchronous(), key=key)
+    with pytest.raises(ValueError, match=r"Asynchronous\(\) cannot relax TwoLayerQuadratic"):
+        bj.relax(model, x0, b, method=bj.Asynchronous(), key=key)
+    with pytest.raises(ValueError, match="implicit"):
+        bj.relax(model, x0, b, method=bj.FixedStep(0.1, 5), implicit=True)
+    with pytest.raises(ValueError, match="step_size"):
+        bj.FixedStep(0.0, 5)
+    with pytest.raises(ValueError, match="steps"):
+        bj.FixedStep(0.1, 0)
+    # Gradient flow and fixed steps serve every energy model.
+    assert bool(bj.relax(Bowl(), jnp.ones(3)).converged)
+    np.testing.assert_allclose(bj.relax(Bowl(), jnp.ones(3), method=bj.FixedStep(0.5, 3)).x, 0.125)
+    # The discrete contracts are abstract: a model must implement what it declares.
+    with pytest.raises(TypeError, match="update"):
+        type("NoUpdate", (bj.AbstractSynchronousEnergy,), {"energy": Bowl.energy})()
+
+
+def test_relaxation_methods_share_one_contract():
+    for method in (bj.GradientFlow(), bj.Synchronous(), bj.Asynchronous(), bj.FixedStep(0.1, 2)):
+        assert isinstance(method, bj.AbstractRelaxation)
+    assert bj.predictive_coding.FixedStep is bj.FixedStep
+
+
+def test_deprecated_inference_names_warn_and_work():
+    with pytest.warns(DeprecationWarning, match="Relaxation"):
+        inference = bj.predictive_coding.Inference
+    assert inference is bj.Relaxation
+    out = bj.relax(Bowl(), jnp.ones(3), method=bj.FixedStep(0.5, 2))
+    with pytest.warns(DeprecationWarning, match=r"\.x"):
+        activities = out.activities
+    np.testing.assert_array_equal(activities, out.x)

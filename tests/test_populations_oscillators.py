@@ -1,4 +1,5 @@
-"""Hopf (Stuart-Landau) and Kuramoto oscillators against their analytic solutions."""
+"""Hopf (Stuart-Landau) and Kuramoto oscillators against their analytic solutions, and the
+vector Kuramoto model (AKOrN) as an energy model."""
 
 import jax
 import jax.numpy as jnp
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import brainjax as bj
-from brainjax.populations import Hopf, Kuramoto
+from brainjax.populations import Hopf, Kuramoto, VectorKuramoto
 
 
 def test_hopf_limit_cycle_radius_frequency_and_decay():
@@ -97,3 +98,27 @@ def test_kuramoto_noise_needs_key_and_is_reproducible():
 def test_bad_input_raises(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_vector_kuramoto_is_an_energy_model_relaxed_down_its_energy():
+    # AKOrN (Miyato et al. 2024) is an AbstractEnergy: `relax` follows its own projected
+    # flow, along which E = -1/2 sum J_ij <x_i, x_j> - sum <c_i, x_i> never increases.
+    rng = np.random.default_rng(2)
+    n, d = 10, 3
+    a = rng.standard_normal((n, n))
+    akorn = VectorKuramoto(
+        rng.standard_normal((n, d)), (a + a.T) / 4, stimulus=0.5 * rng.standard_normal(d)
+    )
+    assert isinstance(akorn, bj.AbstractEnergy) and isinstance(akorn, bj.AbstractDynamics)
+    out = bj.relax(akorn, akorn.init(), rtol=1e-6, atol=1e-6, max_steps=4096)
+    assert bool(out.converged)
+    energies = np.asarray(out.energies)
+    assert np.all(np.diff(energies) <= 1e-6 * np.abs(energies[1:]))
+    assert energies[-1] < energies[0] - 1.0
+    np.testing.assert_allclose(VectorKuramoto.norms(out.x), 1.0, atol=1e-4)
+    # the same flow as `simulate` integrates
+    t1 = float(np.ceil(out.ts[-1]))
+    sol = bj.simulate(akorn, t1=t1, dt=0.01, monitor=bj.Monitor(every=100))
+    np.testing.assert_allclose(akorn.energy(sol.final), energies[-1], rtol=1e-3)
+    with pytest.raises(ValueError, match="Synchronous"):
+        bj.relax(akorn, akorn.init(), method=bj.Synchronous())

@@ -44,7 +44,7 @@ def test_energy_is_the_sum_of_precision_weighted_squared_errors():
     assert free == (False, True, True, True)
     out = pc.infer(_net(), a, free, pc.FixedStep(0.1, 5))
     np.testing.assert_allclose(out.energies, 0.0, atol=1e-6)
-    np.testing.assert_allclose(out.activities[-1], a[-1], atol=1e-6)
+    np.testing.assert_allclose(out.x[-1], a[-1], atol=1e-6)
 
 
 def test_energy_never_increases_during_fixed_step_inference():
@@ -65,10 +65,27 @@ def test_ode_and_fixed_step_reach_the_linear_closed_form_equilibrium():
     assert free == (True, False)
     w, b = np.asarray(net.layers[0].weight), np.asarray(net.layers[0].bias)
     z_star = np.linalg.solve(2.0 * np.eye(3) + 0.5 * w.T @ w, 0.5 * w.T @ (data - b).T).T
-    fixed = pc.infer(net, a, free, pc.FixedStep(0.2, 400)).activities[0]
-    ode = pc.infer(net, a, free, bj.GradientFlow(), rtol=1e-7, atol=1e-7).activities[0]
+    fixed = pc.infer(net, a, free, pc.FixedStep(0.2, 400)).x[0]
+    ode = pc.infer(net, a, free, bj.GradientFlow(), rtol=1e-7, atol=1e-7).x[0]
     np.testing.assert_allclose(fixed, z_star, atol=1e-4)
     np.testing.assert_allclose(ode, z_star, atol=1e-4)
+
+
+@pytest.mark.parametrize("method", [pc.FixedStep(0.1, 30), bj.GradientFlow()])
+def test_inference_is_relax_of_the_clamped_network(method):
+    net = _net(prior_precision=1.0)
+    observed = jnp.broadcast_to(jnp.arange(3) < 2, (6, 3))
+    a, free = pc.initial_activities(net, bottom=_data(6, 3, seed=2), observed=observed)
+    out = pc.infer(net, a, free, method, rtol=1e-6, atol=1e-6)
+    assert isinstance(out, bj.Relaxation)
+    model = pc.Clamped(net, free)
+    relaxed = bj.relax(model, model.state(a), a, method=method, rtol=1e-6, atol=1e-6)
+    for u, v in zip(out.x, model.merge(relaxed.x, a)):
+        np.testing.assert_array_equal(u, v)
+    for field in ("energies", "ts", "num_steps", "converged"):
+        np.testing.assert_array_equal(getattr(out, field), getattr(relaxed, field))
+    with pytest.raises(ValueError, match="Synchronous"):
+        pc.infer(net, a, free, bj.Synchronous())
 
 
 @pytest.mark.slow
@@ -77,7 +94,7 @@ def test_ode_and_fixed_step_agree_on_a_nonlinear_network():
     a, free = pc.initial_activities(net, _data(6, 5), _data(6, 3, seed=2))
     fixed = pc.infer(net, a, free, pc.FixedStep(0.1, 600))
     ode = pc.infer(net, a, free, bj.GradientFlow(solver=diffrax.Tsit5()), rtol=1e-6, atol=1e-6)
-    for u, v in zip(fixed.activities, ode.activities):
+    for u, v in zip(fixed.x, ode.x):
         np.testing.assert_allclose(u, v, atol=1e-4)
     np.testing.assert_allclose(fixed.energies[-1], ode.energies[-1], rtol=1e-4)
 
@@ -90,7 +107,7 @@ def test_pc_weight_updates_align_with_backprop_in_the_small_error_limit():
     out = net.feedforward(x)[-1]
     y = out + 0.01 * _data(8, 3, seed=2)
     a, free = pc.initial_activities(net, x, y)
-    eq = pc.infer(net, a, free, pc.FixedStep(0.1, 400)).activities
+    eq = pc.infer(net, a, free, pc.FixedStep(0.1, 400)).x
     g_pc = jax.grad(lambda n: n.energy(eq))(net)
     g_bp = jax.grad(lambda n: 0.5 * jnp.sum((y - n.feedforward(x)[-1]) ** 2))(net)
     for lp, lb in zip(g_pc.layers, g_bp.layers):
@@ -169,7 +186,7 @@ def test_gradients_through_inference_match_finite_differences(method):
     @jax.jit
     def loss(scale):
         clamped = (a[0] * scale, a[1], a[2])
-        hidden = pc.infer(net, clamped, free, method, rtol=1e-7, atol=1e-7).activities[1]
+        hidden = pc.infer(net, clamped, free, method, rtol=1e-7, atol=1e-7).x[1]
         return jnp.sum(jnp.sin(hidden))
 
     grad = jax.grad(loss)(1.0)
@@ -184,7 +201,7 @@ def test_occluded_units_are_inferred_and_observed_ones_stay_clamped():
     observed = jnp.arange(6) < 4
     observed = jnp.broadcast_to(observed, data.shape)
     a, free = pc.initial_activities(net, bottom=data, observed=observed)
-    out = pc.infer(net, a, free, pc.FixedStep(0.2, 300)).activities
+    out = pc.infer(net, a, free, pc.FixedStep(0.2, 300)).x
     np.testing.assert_array_equal(out[1][:, :4], data[:, :4])
     # The free pixels end at the model's prediction from the inferred latent.
     np.testing.assert_allclose(out[1][:, 4:], net.feedforward(out[0])[1][:, 4:], atol=1e-4)

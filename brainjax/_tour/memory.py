@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import datasets, memory, plot
-from .._energy import Asynchronous, Synchronous, relax
+from .._relax import Asynchronous, Synchronous, relax
 from ._registry import Section
 
 

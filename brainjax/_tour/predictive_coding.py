@@ -10,7 +10,7 @@ import numpy as np
 import optax
 
 from .. import datasets, plot, predictive_coding as pc
-from .._energy import GradientFlow
+from .._relax import FixedStep, GradientFlow
 from ._registry import Section
 
 
@@ -23,7 +23,7 @@ def run(out: Path, smoke: bool) -> str:
     x, xt, y = jnp.asarray(x_np), jnp.asarray(xt_np), jax.nn.one_hot(labels, 10)
     net0 = pc.PCNetwork((64, 128, 10), key=jax.random.key(0))
     rules = {
-        "PC (20 inference steps)": pc.PC(pc.FixedStep(0.1, 20)),
+        "PC (20 inference steps)": pc.PC(FixedStep(0.1, 20)),
         "iPC (5 joint steps)": pc.IPC(step_size=0.1, steps=5),
     }
     rows, nets = [], {}
@@ -39,7 +39,7 @@ def run(out: Path, smoke: bool) -> str:
     trained = nets["PC (20 inference steps)"]
     wrong = jax.nn.one_hot((labels[:32] + 1) % 10, 10)
     a, free = pc.initial_activities(trained, x[:32], wrong)
-    fixed = pc.infer(trained, a, free, pc.FixedStep(0.1, 60))
+    fixed = pc.infer(trained, a, free, FixedStep(0.1, 60))
     axes[0].plot(fixed.ts, fixed.energies, ".-", label="fixed steps of 0.1")
     if not smoke:
         ode = pc.infer(trained, a, free, GradientFlow(), max_steps=256)
@@ -53,14 +53,14 @@ def run(out: Path, smoke: bool) -> str:
     gen = pc.train(
         gen,
         (None, x),
-        rule=pc.PC(pc.FixedStep(0.1, 50)),
+        rule=pc.PC(FixedStep(0.1, 50)),
         optimizer=optax.adam(optax.cosine_decay_schedule(3e-3, 2 * epochs * (len(x) // 32))),
         epochs=2 * epochs,
         batch_size=32,
     ).model
     observed = jnp.broadcast_to(jnp.arange(64) < 32, xt.shape)
     a, free = pc.initial_activities(gen, bottom=xt, observed=observed)
-    completed = np.asarray(pc.infer(gen, a, free, pc.FixedStep(0.1, 200)).activities[-1])
+    completed = np.asarray(pc.infer(gen, a, free, FixedStep(0.1, 200)).x[-1])
     hidden = ~np.asarray(observed)
     mse = float(np.mean((completed - xt_np)[hidden] ** 2))
     baseline = float(np.mean((x_np.mean(0) - xt_np)[hidden] ** 2))

@@ -6,12 +6,12 @@ from typing import Any
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, Int, Scalar
 
-from .._dynamics import AbstractEnergy
+from .._dynamics import AbstractAsynchronousEnergy, AbstractEnergy, AbstractSynchronousEnergy
 from .._validate import check_finite, check_positive, check_shape
 from ._storage import Bipolar, Hebbian, Rule, Units, check_patterns, check_rule, check_units
 
 
-class ClassicalHopfield(AbstractEnergy):
+class ClassicalHopfield(AbstractSynchronousEnergy, AbstractAsynchronousEnergy):
     """The Hopfield (1982) network of binary units with symmetric weights.
 
     Energy `E(x) = -1/2 x^T W x + theta^T x - b^T x`, where `b = args` is an optional

@@ -6,12 +6,12 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, Scalar
 
-from .._dynamics import AbstractEnergy
+from .._dynamics import AbstractSynchronousEnergy
 from .._validate import check_positive
 from ._storage import check_patterns
 
 
-class ModernHopfield(AbstractEnergy):
+class ModernHopfield(AbstractSynchronousEnergy):
     """Continuous modern Hopfield network ("Hopfield Networks is All You Need",
     Ramsauer et al. 2020).
 

@@ -2,7 +2,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray, Scalar
 
-from .._dynamics import AbstractDynamics
+from .._dynamics import AbstractDynamics, AbstractEnergy
 from .._validate import check_count, check_finite
 
 
@@ -11,7 +11,7 @@ def _project(x: Float[Array, "n d"], y: Float[Array, "n d"]) -> Float[Array, "n 
     return y - jnp.sum(y * x, axis=-1, keepdims=True) / jnp.sum(x * x, axis=-1, keepdims=True) * x
 
 
-class VectorKuramoto(AbstractDynamics):
+class VectorKuramoto(AbstractDynamics, AbstractEnergy):
     """Artificial Kuramoto oscillatory neurons, AKOrN (Miyato et al. 2024): `n` unit
     vectors `x_i` in `R^d` (on the sphere `|x_i| = 1`) that rotate and synchronise,
 
@@ -29,6 +29,17 @@ class VectorKuramoto(AbstractDynamics):
         E(x) = -1/2 sum_ij J_ij <x_i, x_j> - sum_i <c_i, x_i>
 
     ([`brainjax.populations.VectorKuramoto.energy`][]), which therefore never increases.
+    (Miyato et al. write the pair term without the `1/2`; with it, `-dE/dx_i = c_i +
+    sum_j J_ij x_j` is exactly the drive projected above, so `E` is the Lyapunov
+    function of this flow.)
+
+    It is both a dynamical model and an energy model, with one `vector_field` serving
+    both: an [`brainjax.AbstractDynamics`][] for [`brainjax.simulate`][] (state from
+    `init`) and an [`brainjax.AbstractEnergy`][] for [`brainjax.relax`][] (any `x0`;
+    with the default [`brainjax.GradientFlow`][] it follows this projected flow, not
+    the Euclidean `-grad E`, so the state stays on the sphere). No wrapper is needed
+    either way, and no method is special-cased. With `Omega != 0` the rotation keeps
+    the flow from settling, so relax with `Omega = 0`.
 
     **Arguments:** `x_init` (`(n, d)`, rows are normalised; fixes `n` and `d`);
     `coupling` (`(n, n)` matrix `J`, any sign, or `None` for no coupling); `stimulus`
@@ -42,6 +53,7 @@ class VectorKuramoto(AbstractDynamics):
     x0 = jax.random.normal(jax.random.key(0), (16, 4))
     akorn = bj.populations.VectorKuramoto(x0, coupling=jnp.ones((16, 16)) / 16)
     sol = bj.simulate(akorn, t1=50.0, dt=0.05)
+    out = bj.relax(akorn, akorn.init())  # to a synchronised fixed point, E decreasing
     ```
     """
 
@@ -92,6 +104,11 @@ class VectorKuramoto(AbstractDynamics):
         self.stimulus = jnp.broadcast_to(jnp.asarray(stimulus, dtype=float), (n, d))
         self.omega = jnp.asarray(omega)
 
+    @property
+    def n(self) -> int:
+        """The number of oscillators."""
+        return self.x_init.shape[0]
+
     def init(self, key: PRNGKeyArray | None = None) -> Float[Array, "n d"]:
         return self.x_init
 
@@ -101,7 +118,7 @@ class VectorKuramoto(AbstractDynamics):
             drive = drive + self.coupling @ x
         return drive
 
-    def vector_field(self, t, x: Float[Array, "n d"], args) -> Float[Array, "n d"]:
+    def vector_field(self, t, x: Float[Array, "n d"], args=None) -> Float[Array, "n d"]:
         rotation = jnp.einsum("nij,nj->ni", self.omega, x)
         return rotation + _project(x, self._drive(x, args))
 

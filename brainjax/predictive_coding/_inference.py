@@ -1,63 +1,52 @@
-"""Inference: relax the free activities of a `PCNetwork` down its energy."""
+"""Inference: `relax` of a `PCNetwork` with some of its activities clamped."""
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Float, Scalar
+from jaxtyping import Scalar
 
 from .._dynamics import AbstractEnergy
-from .._energy import GradientFlow, relax
-from .._validate import check_count, check_positive
+from .._relax import AbstractRelaxation, FixedStep, Relaxation, relax
 from ._network import Activities, FreeMask, PCNetwork
 
 
-class FixedStep(eqx.Module):
-    """Inference by `steps` explicit gradient steps `x <- x - step_size * dE/dx` on the
-    free activities (forward Euler on the gradient flow with `dt = step_size`).
+class Clamped(AbstractEnergy):
+    """A [`PCNetwork`][brainjax.predictive_coding.PCNetwork] with some activities
+    clamped: an [`brainjax.AbstractEnergy`][] of the free part alone.
 
-    The energy is non-increasing when `step_size < 2 / lambda_max` of the energy's
-    Hessian in the activities (about `1 / precision` for weak weights).
+    Its state is the tuple of the layers that are not fully clamped (`state`), and its
+    `args` are all the activities, from which the clamped layers and units are read
+    (`merge`), so relaxation neither moves nor even differentiates them.
+
+    **Arguments:** `network`, and `free` as given by
+    [`initial_activities`][brainjax.predictive_coding.initial_activities].
+
+    **Example:**
+
+    ```python
+    model = pc.Clamped(net, free)
+    out = bj.relax(model, model.state(x), x, method=bj.FixedStep(0.1, 20))
+    activities = model.merge(out.x, x)  # = pc.infer(net, x, free).x
+    ```
     """
-
-    step_size: float = eqx.field(static=True)
-    steps: int = eqx.field(static=True)
-
-    def __check_init__(self):
-        check_positive("step_size", self.step_size)
-        check_count("steps", self.steps)
-
-
-class Inference(eqx.Module):
-    """What [`brainjax.predictive_coding.infer`][] returns.
-
-    - `activities`: the activities at the end of inference (clamped ones unchanged).
-    - `ts`: the (pseudo-)times of the energy record: step index times `step_size` for
-      [`FixedStep`][brainjax.predictive_coding.FixedStep], the ODE times for
-      [`brainjax.GradientFlow`][] (padded with the final time after the last step).
-    - `energies`: the total energy at `ts`.
-    """
-
-    activities: Activities
-    ts: Float[Array, " times"]
-    energies: Float[Array, " times"]
-
-
-class _Clamped(AbstractEnergy):
-    """The energy as a function of the layers that are not fully clamped (the state
-    relaxed); the clamped layers and units are taken from `args` (the starting
-    activities), so inference neither moves nor even differentiates them."""
 
     network: PCNetwork
     free: FreeMask
 
-    def state(self, x: Activities) -> Activities:
-        return tuple(xi for xi, f in zip(x, self.free) if f is not False)
+    def __init__(self, network: PCNetwork, free: FreeMask):
+        self.network = network
+        self.free = tuple(free)
 
-    def merge(self, state: Activities, start: Activities) -> Activities:
+    def state(self, activities: Activities) -> Activities:
+        """The relaxed part of `activities`: the layers that are not fully clamped."""
+        return tuple(xi for xi, f in zip(activities, self.free) if f is not False)
+
+    def merge(self, state: Activities, activities: Activities) -> Activities:
+        """All the activities: the free units from `state`, the others from
+        `activities`."""
         values = iter(state)
         return tuple(
             si if f is False else (next(values) if f is True else jnp.where(f, next(values), si))
-            for si, f in zip(start, self.free)
+            for si, f in zip(activities, self.free)
         )
 
     def energy(self, x: Activities, args: Activities) -> Scalar:
@@ -69,67 +58,57 @@ def infer(
     network: PCNetwork,
     activities: Activities,
     free: FreeMask,
-    method: FixedStep | GradientFlow | None = None,
+    method: AbstractRelaxation | None = None,
     *,
     rtol: float = 1e-5,
     atol: float = 1e-5,
     max_steps: int = 4096,
-    implicit: bool = True,
-) -> Inference:
-    """Infer the free activities of `network` by descending its energy.
+    implicit: bool | None = None,
+) -> Relaxation:
+    """Infer the free activities of `network` by descending its energy: `relax` of the
+    [`Clamped`][brainjax.predictive_coding.Clamped] network.
 
     **Arguments:**
 
     - `network`: the [`PCNetwork`][brainjax.predictive_coding.PCNetwork].
     - `activities`, `free`: the starting activities and which of them are free, as given
       by [`initial_activities`][brainjax.predictive_coding.initial_activities].
-    - `method`: [`FixedStep`][brainjax.predictive_coding.FixedStep], a fixed number of
-      gradient steps (`lax.scan`; the training path; default 20 steps of 0.1), or
-      [`brainjax.GradientFlow`][], the ODE `dx/dt = -dE/dx` solved by Diffrax (any
-      solver, adaptive steps) until a steady state, through [`brainjax.relax`][].
-    - `rtol`, `atol`, `max_steps`, `implicit`: passed to [`brainjax.relax`][] for
-      `GradientFlow` (steady-state tolerance, step budget, gradients by the implicit
-      function theorem or by backpropagation through the solver).
+    - `method`: [`brainjax.FixedStep`][], a fixed number of gradient steps (`lax.scan`;
+      the training path; default 20 steps of 0.1), or [`brainjax.GradientFlow`][], the
+      ODE `dx/dt = -dE/dx` solved by Diffrax (any solver, adaptive steps) until a
+      steady state.
+    - `rtol`, `atol`, `max_steps`, `implicit`: passed to [`brainjax.relax`][]
+      (steady-state tolerance, step budget, gradients by the implicit function theorem
+      or by backpropagation through the steps).
 
-    The result is differentiable with respect to the network and the clamped values
-    (`FixedStep`: backpropagation through the loop).
+    **Returns:** a [`brainjax.Relaxation`][] whose `x` holds all the activities
+    (clamped ones unchanged), with the energy record `energies` at times `ts`.
+    Differentiable with respect to the network and the clamped values.
 
     **Example:**
 
     ```python
     x, free = pc.initial_activities(net, top=images, bottom=targets)
-    result = pc.infer(net, x, free, pc.FixedStep(step_size=0.1, steps=50))
-    result.energies  # non-increasing for a small step
+    result = pc.infer(net, x, free, bj.FixedStep(step_size=0.1, steps=50))
+    result.x[-1], result.energies  # non-increasing for a small step
     ```
     """
     network._check_activities(activities)
     if len(free) != len(activities):
         raise ValueError(f"`free` needs {len(activities)} entries, got {len(free)}.")
-    model = _Clamped(network, tuple(free))
+    model = Clamped(network, free)
     method = FixedStep(step_size=0.1, steps=20) if method is None else method
-    if isinstance(method, FixedStep):
-        energy_grad = jax.value_and_grad(model.energy)
-
-        def step(x, _):
-            energy, grad = energy_grad(x, activities)
-            return jax.tree.map(lambda a, g: a - method.step_size * g, x, grad), energy
-
-        final, energies = jax.lax.scan(step, model.state(activities), length=method.steps)
-        energies = jnp.concatenate([energies, model.energy(final, activities)[None]])
-        ts = method.step_size * jnp.arange(method.steps + 1, dtype=energies.dtype)
-        return Inference(model.merge(final, activities), ts, energies)
-    if isinstance(method, GradientFlow):
-        out = relax(
-            model,
-            model.state(activities),
-            activities,
-            method=method,
-            rtol=rtol,
-            atol=atol,
-            max_steps=max_steps,
-            implicit=implicit,
-        )
-        return Inference(model.merge(out.x, activities), out.ts, out.energies)
-    raise TypeError(
-        f"`method` must be predictive_coding.FixedStep or brainjax.GradientFlow, got {method!r}."
+    out = relax(
+        model,
+        model.state(activities),
+        activities,
+        method=method,
+        rtol=rtol,
+        atol=atol,
+        max_steps=max_steps,
+        implicit=implicit,
+    )
+    full = model.merge(out.x, activities)
+    return Relaxation(
+        x=full, energies=out.energies, ts=out.ts, num_steps=out.num_steps, converged=out.converged
     )

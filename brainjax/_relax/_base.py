@@ -1,0 +1,116 @@
+"""The contract of a relaxation method, and the one result type, `Relaxation`."""
+
+import abc
+import warnings
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optimistix as optx
+from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray, Scalar
+
+from .._dynamics import AbstractEnergy, State
+
+
+class Relaxation(eqx.Module):
+    """The result of [`brainjax.relax`][] (and of
+    [`brainjax.predictive_coding.infer`][]).
+
+    - `x`: the final state (the fixed point when `converged`); for
+      `predictive_coding.infer`, all the layer activities (clamped ones unchanged).
+    - `energies`: `E(x)` at the start and after every step; shape `(max_steps + 1,)`,
+      entries after `num_steps` repeating the final energy so the array has a fixed
+      shape under `jax.vmap` (shape `(steps + 1,)` for [`brainjax.FixedStep`][]).
+    - `ts`: the flow time at each entry of `energies` (the step index for discrete
+      updates, step index times `step_size` for `FixedStep`), padded the same way.
+    - `num_steps`: steps (solver steps, updates or sweeps) taken.
+    - `converged`: whether the steady-state tolerance was met (for `FixedStep`:
+      whether its last step changed the state by less than the tolerance).
+    """
+
+    x: State
+    energies: Float[Array, " steps_plus_one"]
+    ts: Float[Array, " steps_plus_one"]
+    num_steps: Int[Array, ""]
+    converged: Bool[Array, ""]
+
+    @property
+    def activities(self) -> State:
+        """Deprecated: the final state, `x` (the field of the former
+        `predictive_coding.Inference`)."""
+        warnings.warn(
+            "`.activities` (of the former `predictive_coding.Inference`) is deprecated; "
+            "use `.x` of the `brainjax.Relaxation`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.x
+
+
+class AbstractRelaxation(eqx.Module):
+    """How [`brainjax.relax`][] drives an energy model to a fixed point.
+
+    Subclasses implement:
+
+    - `check(model, x0, key, implicit)`: raise a `ValueError` naming the model type
+      when this method cannot relax `model` (e.g. discrete updates the model does not
+      declare) or cannot honour `key` / `implicit`.
+    - `run(model, x0, args, *, rtol, atol, max_steps, key, implicit)`: relax `model`
+      from `x0` and return a [`brainjax.Relaxation`][]. `implicit` is `None` for the
+      method's default way of differentiating.
+
+    Options that only one method honours are its fields (the Diffrax solver of
+    [`brainjax.GradientFlow`][], the step of [`brainjax.FixedStep`][]); `relax` runs
+    `run` inside one `eqx.filter_jit`, so static options are compile-time constants.
+    """
+
+    @abc.abstractmethod
+    def check(
+        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
+    ) -> None:
+        """Raise `ValueError` if this method cannot relax `model` with these options."""
+
+    @abc.abstractmethod
+    def run(
+        self,
+        model: AbstractEnergy,
+        x0: State,
+        args: Any,
+        *,
+        rtol: float,
+        atol: float,
+        max_steps: int,
+        key: PRNGKeyArray | None,
+        implicit: bool | None,
+    ) -> Relaxation:
+        """Relax `model` from `x0` and return the [`brainjax.Relaxation`][]."""
+
+    def _refuse(self, model: AbstractEnergy, why: str) -> None:
+        raise ValueError(f"{type(self).__name__}() cannot relax {type(model).__name__}: {why}.")
+
+
+def norm(tree: Any) -> Scalar:
+    """The Euclidean norm of all the leaves of a PyTree."""
+    return jnp.sqrt(sum(jnp.sum(jnp.square(leaf)) for leaf in jax.tree.leaves(tree)))
+
+
+def stop(tree: Any) -> Any:
+    """`stop_gradient` on the array leaves of a PyTree that may hold other leaves."""
+    return jax.tree.map(lambda v: jax.lax.stop_gradient(v) if eqx.is_array(v) else v, tree)
+
+
+def pad(values: Array, final: Array) -> Array:
+    """Replace the non-finite (unused) entries of a record by its final value."""
+    return jnp.where(jnp.isfinite(values), values, final)
+
+
+def implicit_fixed_point(fixed_map, x_star: State, params: Any) -> State:
+    """Attach implicit-function-theorem derivatives to the fixed point `x_star` of
+    `fixed_map` (value unchanged): optimistix differentiates `x = fixed_map(x, params)`
+    at the solution; its forward pass, started at the solution, takes one step."""
+    x_star = stop(x_star)
+    solver = optx.FixedPointIteration(rtol=np.inf, atol=np.inf)
+    y = optx.fixed_point(fixed_map, solver, x_star, params, max_steps=2, throw=False).value
+    return jax.tree.map(lambda s, v: s + (v - jax.lax.stop_gradient(v)), x_star, y)
