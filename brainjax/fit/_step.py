@@ -66,9 +66,15 @@ class AbstractStep(eqx.Module):
         self, model: PyTree, opt_state: PyTree, batch: Any
     ) -> tuple[PyTree, PyTree, Scalar]:
         """`(model, opt_state, loss)` after one step; `loss` is the loss before it."""
-        params, static = split(model, self.filter_spec)
-        params, opt_state, loss, _ = self.update(params, static, opt_state, batch)
-        return eqx.combine(params, static), opt_state, loss
+        return _whole_model_step(self, model, opt_state, batch)
+
+
+@eqx.filter_jit
+def _whole_model_step(step: AbstractStep, model, opt_state, batch):
+    # Split and combine inside the compiled call: outside, they cost more than the update.
+    params, static = split(model, step.filter_spec)
+    params, opt_state, loss, _ = step.update(params, static, opt_state, batch)
+    return eqx.combine(params, static), opt_state, loss
 
 
 @eqx.filter_jit
