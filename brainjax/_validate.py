@@ -11,10 +11,11 @@ from typing import Any
 
 import jax
 import numpy as np
+from jax.core import Tracer
 
 
 def _concrete(value: Any) -> np.ndarray | None:
-    if any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(value)):
+    if any(isinstance(leaf, Tracer) for leaf in jax.tree.leaves(value)):
         return None
     try:
         return np.asarray(value, dtype=float)

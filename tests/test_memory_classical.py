@@ -77,7 +77,7 @@ def test_energy_never_increases_under_async_updates(seed, rule, binary, dense):
     xi = _patterns(k_pat, p, n)
     x = _patterns(k_x, 1, n)[0]
     if dense:
-        net = memory.DenseAssociativeMemory(xi, interaction=memory.Polynomial(3))
+        net = memory.DenseAssociativeMemory(xi, interaction=memory.PolynomialInteraction(3))
     else:
         rules = {"hebbian": memory.Hebbian(), "storkey": memory.Storkey()}
         units = memory.Binary() if binary else memory.Bipolar()
@@ -151,7 +151,7 @@ def _dense_capacity(n, order, key, n_query=20):
 
     def success(p):  # zero rows add nothing to a polynomial energy: one shape for all P
         stored = xi * (jnp.arange(pmax) < p)[:, None]
-        net = memory.DenseAssociativeMemory(stored, interaction=memory.Polynomial(order))
+        net = memory.DenseAssociativeMemory(stored, interaction=memory.PolynomialInteraction(order))
         out = jax.vmap(net.update)(xi[:n_query] * flips)
         valid = jnp.arange(n_query) < p
         return jnp.sum(jnp.all(out == xi[:n_query], axis=1) * valid) / jnp.sum(valid)
@@ -179,7 +179,7 @@ def test_exponential_interaction_stores_many_patterns():
     patterns, retrieved exactly from 3 flipped bits."""
     n, p = 32, 256
     xi = _patterns(jax.random.key(11), p, n)
-    net = memory.DenseAssociativeMemory(xi, interaction=memory.Exponential())
+    net = memory.DenseAssociativeMemory(xi, interaction=memory.ExponentialInteraction())
     flips = jnp.ones((16, n)).at[:, :3].set(-1.0)
     out = jax.vmap(lambda q: bj.relax(net, q, method=bj.Synchronous(), max_steps=10))(
         xi[:16] * flips
@@ -206,6 +206,19 @@ def test_bad_input():
     with pytest.raises(ValueError, match="interaction"):
         memory.DenseAssociativeMemory(xi, interaction=3)
     with pytest.raises(ValueError, match="n"):
-        memory.Polynomial(0)
+        memory.PolynomialInteraction(0)
     with pytest.raises(ValueError, match="x0"):
         bj.relax(memory.ClassicalHopfield(xi), jnp.ones(11), method=bj.Synchronous())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "args"),
+    [("Exponential", "ExponentialInteraction", ()), ("Polynomial", "PolynomialInteraction", (3,))],
+)
+def test_deprecated_interaction_aliases_warn_and_work(old, new, args):
+    with pytest.warns(DeprecationWarning, match=new):
+        cls = getattr(memory, old)
+    assert cls is getattr(memory, new)
+    xi = jnp.sign(jax.random.normal(jax.random.key(0), (2, 16)))
+    net = memory.DenseAssociativeMemory(xi, interaction=cls(*args))
+    assert jnp.isfinite(net.energy(xi[0]))

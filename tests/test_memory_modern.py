@@ -102,7 +102,7 @@ def test_layers_equal_softmax_attention():
         layer(r), attention(q, layer.keys, layer.values, layer.beta), rtol=1e-5, atol=1e-6
     )
     np.testing.assert_allclose(layer.beta, 1 / np.sqrt(8))
-    hop = memory.Hopfield(16, 12, key_size=8, out_size=4, beta=2.0, key=k_layer)
+    hop = memory.HopfieldAttention(16, 12, key_size=8, out_size=4, beta=2.0, key=k_layer)
     expected = attention(r @ hop.query.weight.T, y @ hop.key.weight.T, y @ hop.value.weight.T, 2.0)
     np.testing.assert_allclose(hop(r, y), expected, rtol=1e-5, atol=1e-6)
     pool = memory.HopfieldPooling(12, num_queries=2, key_size=8, out_size=4, key=k_layer)
@@ -133,4 +133,12 @@ def test_bad_input():
     with pytest.raises(ValueError, match="beta"):
         memory.HopfieldLayer(4, num_patterns=3, key_size=2, out_size=1, beta=0.0, key=None)
     with pytest.raises(ValueError, match="key_size"):
-        memory.Hopfield(4, 4, key_size=0, out_size=1, key=jax.random.key(0))
+        memory.HopfieldAttention(4, 4, key_size=0, out_size=1, key=jax.random.key(0))
+
+
+def test_deprecated_hopfield_layer_alias_warns_and_works():
+    with pytest.warns(DeprecationWarning, match="HopfieldAttention"):
+        cls = memory.Hopfield
+    layer = cls(4, 6, key_size=3, out_size=2, key=jax.random.key(0))
+    assert isinstance(layer, memory.HopfieldAttention)
+    assert layer(jnp.ones((5, 4)), jnp.ones((7, 6))).shape == (5, 2)

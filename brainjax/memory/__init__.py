@@ -2,17 +2,18 @@
 (Hopfield 1982/1984), dense (Krotov & Hopfield 2016) and modern Hopfield networks
 (Ramsauer et al. 2020), and Hopfield layers for larger models."""
 
+from .._validate import deprecated_names
 from ._dense import (
     DenseAssociativeMemory as DenseAssociativeMemory,
-    Exponential as Exponential,
-    Polynomial as Polynomial,
+    ExponentialInteraction as ExponentialInteraction,
+    PolynomialInteraction as PolynomialInteraction,
 )
 from ._hopfield import (
     ClassicalHopfield as ClassicalHopfield,
     ContinuousHopfield as ContinuousHopfield,
 )
 from ._layers import (
-    Hopfield as Hopfield,
+    HopfieldAttention as HopfieldAttention,
     HopfieldLayer as HopfieldLayer,
     HopfieldPooling as HopfieldPooling,
 )
@@ -34,14 +35,25 @@ __all__ = [
     "ContinuousHopfield",
     "Covariance",
     "DenseAssociativeMemory",
-    "Exponential",
+    "ExponentialInteraction",
     "Hebbian",
-    "Hopfield",
+    "HopfieldAttention",
     "HopfieldLayer",
     "HopfieldPooling",
     "ModernHopfield",
-    "Polynomial",
+    "PolynomialInteraction",
     "PseudoInverse",
     "Storkey",
     "corrupt",
 ]
+
+# Renamed (one release): `Exponential` collided with `brainjax.synapses.Exponential`;
+# `Hopfield` (an attention layer) read like `ClassicalHopfield`.
+__getattr__ = deprecated_names(
+    "brainjax.memory",
+    {
+        "Exponential": ("brainjax.memory.ExponentialInteraction", ExponentialInteraction),
+        "Polynomial": ("brainjax.memory.PolynomialInteraction", PolynomialInteraction),
+        "Hopfield": ("brainjax.memory.HopfieldAttention", HopfieldAttention),
+    },
+)

@@ -7,12 +7,12 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, Int, Scalar
 
-from .._dynamics import AbstractEnergy
+from .._dynamics import AbstractAsynchronousEnergy, AbstractSynchronousEnergy
 from .._validate import check_count
 from ._storage import Bipolar, check_patterns, check_units
 
 
-class Polynomial(eqx.Module):
+class PolynomialInteraction(eqx.Module):
     """Interaction `F(m) = m^n`, or `max(m, 0)^n` when `rectified` (Krotov & Hopfield
     2016). Capacity grows like `N^(n-1)`; `n = 2` is the classical Hopfield network."""
 
@@ -30,7 +30,7 @@ class Polynomial(eqx.Module):
         return -jnp.sum(m**self.n, axis=0)
 
 
-class Exponential(eqx.Module):
+class ExponentialInteraction(eqx.Module):
     """Interaction `F(m) = exp(m)` (Demircigil, Heusel, Loewe, Upgang & Vermet 2017):
     exponential capacity `2^(N/2)`. The energy is reported as `-log sum_mu exp(m_mu)`,
     a monotone transform of `-sum_mu exp(m_mu)` with the same dynamics that does not
@@ -41,10 +41,10 @@ class Exponential(eqx.Module):
         return -jax.nn.logsumexp(overlaps, axis=0)
 
 
-Interaction = Polynomial | Exponential
+Interaction = PolynomialInteraction | ExponentialInteraction
 
 
-class DenseAssociativeMemory(AbstractEnergy):
+class DenseAssociativeMemory(AbstractSynchronousEnergy, AbstractAsynchronousEnergy):
     """Dense associative memory of -1/+1 units (Krotov & Hopfield 2016).
 
     Energy `E(s) = -sum_mu F(xi_mu . s)` over the stored patterns `xi_mu`. The update
@@ -54,11 +54,15 @@ class DenseAssociativeMemory(AbstractEnergy):
     one-step retrieval). `args` is unused.
 
     **Arguments:** `patterns` (`(p, n)`, -1/+1) and `interaction`:
-    [`brainjax.memory.Polynomial`][] (default `Polynomial(3)`) or `Exponential()`.
+    [`brainjax.memory.PolynomialInteraction`][] (default `PolynomialInteraction(3)`)
+    or `ExponentialInteraction()`.
 
     **Example:**
-    `bj.relax(bj.memory.DenseAssociativeMemory(xi, interaction=bj.memory.Polynomial(4)),
-    noisy, method=bj.Synchronous())`.
+
+    ```python
+    dam = bj.memory.DenseAssociativeMemory(xi, interaction=bj.memory.PolynomialInteraction(4))
+    bj.relax(dam, noisy, method=bj.Synchronous())
+    ```
     """
 
     patterns: Float[Array, "p n"]
@@ -67,11 +71,11 @@ class DenseAssociativeMemory(AbstractEnergy):
     def __init__(self, patterns: Float[ArrayLike, "p n"], *, interaction: Interaction = None):
         patterns = check_patterns(patterns)
         check_units(Bipolar(), patterns)
-        interaction = Polynomial(3) if interaction is None else interaction
-        if not isinstance(interaction, (Polynomial, Exponential)):
+        interaction = PolynomialInteraction(3) if interaction is None else interaction
+        if not isinstance(interaction, (PolynomialInteraction, ExponentialInteraction)):
             raise ValueError(
-                "`interaction` must be brainjax.memory.Polynomial(n) or Exponential(), "
-                f"got {interaction!r}."
+                "`interaction` must be brainjax.memory.PolynomialInteraction(n) or "
+                f"ExponentialInteraction(), got {interaction!r}."
             )
         self.patterns = patterns
         self.interaction = interaction

@@ -14,14 +14,14 @@ def _retrieve(beta, queries, keys, values):
 
 
 def _beta(beta: float | None, key_size: int) -> Array:
-    beta = 1.0 / jnp.sqrt(key_size) if beta is None else beta
-    check_positive("beta", beta)
-    return jnp.asarray(beta, float)
+    value = 1.0 / jnp.sqrt(key_size) if beta is None else beta
+    check_positive("beta", value)
+    return jnp.asarray(value, float)
 
 
-class Hopfield(eqx.Module):
+class HopfieldAttention(eqx.Module):
     """Hopfield association of state patterns `R` with stored patterns `Y`
-    (Ramsauer et al. 2020, eq. 10):
+    (Ramsauer et al. 2020, eq. 10; their `Hopfield` layer):
 
     `Z = softmax(beta (R W_Q) (Y W_K)^T) (Y W_V)`,
 
@@ -29,7 +29,7 @@ class Hopfield(eqx.Module):
     `Y W_K` and whose state patterns are `R W_Q`; the same as transformer attention.
     `beta` is learnable (default `1/sqrt(key_size)`).
 
-    **Example:** `Hopfield(16, 32, key_size=8, out_size=4, key=k)(r, y)` with `r` of
+    **Example:** `HopfieldAttention(16, 32, key_size=8, out_size=4, key=k)(r, y)` with `r` of
     shape `(s, 16)` and `y` of shape `(p, 32)` gives `(s, 4)`.
     """
 

@@ -4,6 +4,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.core import Tracer
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._validate import check_finite
@@ -114,7 +115,7 @@ def check_units(units, patterns: Array | None = None) -> None:
     """Raise `ValueError` unless `units` is a unit type and `patterns` take its values."""
     if not isinstance(units, (Bipolar, Binary)):
         raise ValueError(f"`units` must be brainjax.memory.Bipolar() or Binary(), got {units!r}.")
-    if patterns is not None and not isinstance(patterns, jax.core.Tracer):
+    if patterns is not None and not isinstance(patterns, Tracer):
         values = np.unique(np.asarray(patterns))
         allowed = (units.low, 1.0) + ((0.0,) if getattr(units, "diluted", False) else ())
         if not np.all(np.isin(values, allowed)):

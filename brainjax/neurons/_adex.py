@@ -177,7 +177,7 @@ class AdEx(AbstractSpiking):
         dv, d_refractory = refractory_flow(dv, y.refractory)
         # Capped like the exponential, so multi-stage solvers stay finite past the cutoff.
         dw = (self.a * (jnp.minimum(y.v, self.v_peak) - self.v_rest) - y.w) / self.tau_w
-        return AdExState(v=dv, w=dw, refractory=d_refractory)
+        return AdExState(v=dv, w=jnp.asarray(dw), refractory=d_refractory)
 
     def spike(self, y: AdExState) -> Float[Array, " n"]:
         return self.surrogate(y.v - self.v_peak)

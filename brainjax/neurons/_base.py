@@ -6,7 +6,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import Array, Float
+from jaxtyping import Array, ArrayLike, Float
 
 from .._validate import (
     _concrete,
@@ -49,7 +49,7 @@ def full(value: Any, n: int) -> Float[Array, " n"]:
 
 
 def refractory_flow(
-    dv: Float[Array, " n"], refractory: Float[Array, " n"]
+    dv: Float[ArrayLike, " n"], refractory: Float[Array, " n"]
 ) -> tuple[Float[Array, " n"], Float[Array, " n"]]:
     """Clamp `dv/dt` to 0 while refractory; the countdown decreases at 1 ms per ms."""
     clamped = refractory > _REFRACTORY_TOL

@@ -199,7 +199,7 @@ class HodgkinHuxley(AbstractSpiking):
             + self.g_k * y.n**4 * (y.v - self.e_k)
             + self.g_l * (y.v - self.e_l)
         )
-        dv = (100.0 * current / self.area - i_ion) / self.c_m
+        dv = jnp.asarray((100.0 * current / self.area - i_ion) / self.c_m)
         return HodgkinHuxleyState(
             v=dv,
             m=a_m * (1.0 - y.m) - b_m * y.m,

@@ -111,14 +111,14 @@ class Izhikevich(AbstractSpiking):
 
     def init(self, key: PRNGKeyArray | None = None) -> IzhikevichState:
         v = full(self.v_init, self.n)
-        return IzhikevichState(v=v, u=self.b * v)
+        return IzhikevichState(v=v, u=jnp.asarray(self.b * v))
 
     def vector_field(self, t, y: IzhikevichState, args) -> IzhikevichState:
         current = 0.0 if args is None else args
         # Capped at the cutoff so that multi-stage solvers stay finite past it.
         v = jnp.minimum(y.v, self.v_peak)
         dv = 0.04 * v**2 + 5.0 * v + 140.0 - y.u + current
-        du = self.a * (self.b * v - y.u)
+        du = jnp.asarray(self.a * (self.b * v - y.u))
         return IzhikevichState(v=dv, u=du)
 
     def spike(self, y: IzhikevichState) -> Float[Array, " n"]:

@@ -30,7 +30,7 @@ class Synapses(eqx.Module):
         """Presynaptic quantity `x` at every synapse."""
         return x[:, None] if self.pre_index is None else x[self.pre_index]
 
-    def post(self, y: Float[Array, " n_post"]) -> Array:
+    def post(self, y: Float[ArrayLike, " n_post"]) -> Array:
         """Postsynaptic quantity `y` at every synapse (scalars broadcast)."""
         y = jnp.asarray(y)
         if y.ndim == 0:
@@ -84,7 +84,7 @@ class AbstractWeightDependence(eqx.Module):
     @abc.abstractmethod
     def depression(self, w: Array) -> Array: ...
 
-    def clip(self, w: Array, dw: Array) -> Array:
+    def clip(self, w: Array, dw: ArrayLike) -> Array:
         """The change `dw`, shortened so that `w + dw` stays in the bounds."""
         return jnp.clip(w + dw, self.w_min, self.w_max) - w
 
@@ -155,14 +155,14 @@ class AbstractRule(eqx.Module):
 
 def neuron_counts(w: Array, n_pre: int | None, n_post: int | None) -> tuple[int, int]:
     """`(n_pre, n_post)`, defaulting to the dense shape of `w`."""
-    if n_pre is None or n_post is None:
-        if np.ndim(w) != 2:
-            raise ValueError(
-                f"`n_pre` and `n_post` are required for non-dense weights of shape {np.shape(w)}."
-            )
-        n_pre = np.shape(w)[0] if n_pre is None else n_pre
-        n_post = np.shape(w)[1] if n_post is None else n_post
-    return int(n_pre), int(n_post)
+    shape = np.shape(w)
+    if (n_pre is None or n_post is None) and len(shape) != 2:
+        raise ValueError(
+            f"`n_pre` and `n_post` are required for non-dense weights of shape {shape}."
+        )
+    pre = shape[0] if n_pre is None else n_pre
+    post = shape[1] if n_post is None else n_post
+    return int(pre), int(post)
 
 
 def check_activity(name: str, x: Array, trace: Array) -> None:

@@ -2,7 +2,7 @@ import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
+from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray, ScalarLike
 
 from .._dynamics import AbstractDynamics
 from .._validate import check_count, check_positive
@@ -83,7 +83,7 @@ class Balloon(AbstractDynamics):
         ones = jnp.ones(self.n)
         return BalloonState(s=jnp.zeros(self.n), f=ones, v=ones, q=ones)
 
-    def vector_field(self, t, y: BalloonState, args) -> BalloonState:
+    def vector_field(self, t: ScalarLike, y: BalloonState, args) -> BalloonState:
         z = 0.0 if args is None else args
         outflow = y.v ** (1 / self.alpha)
         extraction = (1 - (1 - self.rho) ** (1 / y.f)) / self.rho

@@ -87,6 +87,7 @@ class JansenRit(AbstractDynamics):
         dy3 = self.A * a * self._sigmoid(y.y1 - y.y2) - 2 * a * y.y3 - a**2 * y.y0
         dy4 = self.A * a * (p + 0.8 * c * self._sigmoid(c * y.y0)) - 2 * a * y.y4 - a**2 * y.y1
         dy5 = self.B * b * 0.25 * c * self._sigmoid(0.25 * c * y.y0) - 2 * b * y.y5 - b**2 * y.y2
+        dy3, dy4, dy5 = jnp.asarray(dy3), jnp.asarray(dy4), jnp.asarray(dy5)
         return JansenRitState(y.y3, y.y4, y.y5, dy3, dy4, dy5)
 
     def diffusion(self, t, y: JansenRitState, args) -> JansenRitState | None:

@@ -75,7 +75,7 @@ class WilsonCowanNetwork(AbstractDelayed):
         check_finite("coupling", coupling)
         if (lengths is None) != (speed is None):
             raise ValueError("`lengths` and `speed` must be given together (or neither).")
-        if lengths is None:
+        if lengths is None or speed is None:  # both None (checked above)
             delays = np.zeros((n, n))
         else:
             check_positive("speed", speed)
@@ -110,7 +110,7 @@ class WilsonCowanNetwork(AbstractDelayed):
             args = args.input
         else:
             network = self.weights @ y.e
-        drive = self.coupling * network + (0.0 if args is None else args)
+        drive = self.coupling * network + (0.0 if args is None else jnp.asarray(args))
         return self.node.vector_field(t, y, drive)
 
     def diffusion(self, t, y: WilsonCowanState, args) -> WilsonCowanState | None:

@@ -78,7 +78,7 @@ class Hopf(AbstractDynamics):
             strength = self.weights.sum(axis=1)
             dx = dx + self.coupling * (self.weights @ z.x - strength * z.x)
             dy = dy + self.coupling * (self.weights @ z.y - strength * z.y)
-        return HopfState(x=dx, y=dy)
+        return HopfState(x=jnp.asarray(dx), y=jnp.asarray(dy))
 
     def diffusion(self, t, z: HopfState, args) -> HopfState | None:
         if self.noise is None:
@@ -142,6 +142,11 @@ class Kuramoto(AbstractDynamics):
         self.weights = _weights(weights, n)
         self.noise = noise
         self.theta_init = jnp.broadcast_to(jnp.asarray(theta_init, dtype=float), (n,))
+
+    @property
+    def n(self) -> int:
+        """The number of oscillators."""
+        return self.omega.shape[0]
 
     def init(self, key: PRNGKeyArray | None = None) -> Float[Array, " n"]:
         return self.theta_init

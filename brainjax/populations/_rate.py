@@ -94,7 +94,7 @@ class RateUnit(AbstractDynamics):
         drive = self.I + (0.0 if args is None else args)
         if self.weights is not None:
             drive = drive + jnp.asarray(self.weights) @ r
-        return (-r + self.transfer(drive)) / self.tau
+        return (-r + self.transfer(jnp.asarray(drive))) / self.tau
 
     def diffusion(self, t, r: Float[Array, " n"], args) -> Float[Array, " n"] | None:
         if self.noise is None:

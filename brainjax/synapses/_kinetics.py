@@ -6,11 +6,11 @@ All kinetics are normalised so that one spike of weight `w` gives a peak of `w`
 (pA for CUBA, nS for COBA).
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import ArrayLike, Float
+from jaxtyping import Array, ArrayLike, Float
 
 from .._validate import check_positive
 from ._base import AbstractSynapse
@@ -76,11 +76,11 @@ class Alpha(AbstractSynapse):
     tau: Float[ArrayLike, "..."] = 2.0
     output: AbstractOutput = CUBA()
 
+    additive: ClassVar[bool] = False
+
     def __check_init__(self):
         check_positive("tau", self.tau)
         _check_output(self.output)
-
-    additive: ClassVar[bool] = False
 
     def init(self, n):
         return (jnp.zeros((n,)), jnp.zeros((n,)))
@@ -121,6 +121,8 @@ class DualExponential(AbstractSynapse):
     tau_decay: Float[ArrayLike, "..."] = 7.0
     output: AbstractOutput = CUBA()
 
+    additive: ClassVar[bool] = False
+
     def __check_init__(self):
         check_positive("tau_rise", self.tau_rise)
         check_positive("tau_decay", self.tau_decay)
@@ -133,16 +135,16 @@ class DualExponential(AbstractSynapse):
         _check_output(self.output)
 
     @property
-    def t_peak(self) -> Float[ArrayLike, "..."]:
+    def t_peak(self) -> Float[Array, "..."]:
         """Time of the peak after a spike (ms)."""
-        r, d = self.tau_rise, self.tau_decay
+        # Floats or arrays; float parameters are combined in Python floats first.
+        r: Any = self.tau_rise
+        d: Any = self.tau_decay
         return r * d / (d - r) * jnp.log(d / r)
 
     def _norm(self):
         t = self.t_peak
         return 1.0 / (jnp.exp(-t / self.tau_decay) - jnp.exp(-t / self.tau_rise))
-
-    additive: ClassVar[bool] = False
 
     def init(self, n):
         return (jnp.zeros((n,)), jnp.zeros((n,)))

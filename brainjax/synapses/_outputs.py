@@ -32,7 +32,7 @@ class MgBlock(eqx.Module):
 
     def __call__(self, v: Float[Array, "..."]) -> Float[Array, "..."]:
         """The unblocked fraction (0..1) at membrane potential `v` (mV)."""
-        return 1.0 / (1.0 + jnp.exp(-self.alpha * v) * self.mg / self.beta)
+        return 1.0 / (1.0 + jnp.exp(-(self.alpha * v)) * self.mg / self.beta)
 
 
 class AbstractOutput(eqx.Module):
