@@ -14,6 +14,7 @@ from .._delays import AbstractDelayed, DelayedArgs
 from .._dynamics import AbstractDynamics, State
 from .._monitor import Monitor
 from .._solution import Solution
+from ..network import RingBuffer
 from ._base import AbstractIntegrator, Grid
 from ._common import (
     check_solver,
@@ -79,16 +80,13 @@ def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progr
     t0, dt, n_steps = grid
     solver = integrator.solver
     lags = np.rint(np.asarray(model.delays, dtype=float) / dt).astype(np.int32)
-    depth = int(lags.max()) + 1
     n = lags.shape[1]
-    # The buffer holds every output twice (rows p and p + depth, p = step % depth), so
-    # the outputs of the last `depth` steps sit at rows p+1 .. p+depth without wrap-around:
-    # past[i, j] is at flat index (p + depth - lags[i, j]) * n + j.
-    base = jnp.asarray((depth - lags) * n + np.arange(n), dtype=jnp.int32)
+    # A mirrored ring buffer of past outputs, constant history output(y0) before t0;
+    # past[i, j] = output j as pushed lags[i, j] steps ago (lag 0: this step's output).
+    history = RingBuffer.constant(model.output(y0), depth=int(lags.max()) + 1)
+    index = history.lag_index(lags, np.broadcast_to(np.arange(n), lags.shape))
     y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
     meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
-    out0 = model.output(y0)
-    history = jnp.tile(out0, 2 * depth)
 
     def args_at(t, past):
         return DelayedArgs(input=_inputs.evaluate(inputs, t, dt=dt), past=past)
@@ -98,11 +96,9 @@ def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progr
     def step(carry, i):
         y, history, solver_state, meter_state = carry
         t = t0 + i * dt
-        p = i % depth
-        out = model.output(as_state(y))
-        history = jax.lax.dynamic_update_slice(history, out, (p * n,))
-        history = jax.lax.dynamic_update_slice(history, out, ((p + depth) * n,))
-        past = history[base + p * n]
+        history = history.push(model.output(as_state(y)))
+        past = history.gather(index)
+        history = history.advance()
         y, _, _, solver_state, _ = solver.step(
             terms, t, t + dt, y, args_at(t, past), solver_state, made_jump=False
         )
