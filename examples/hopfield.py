@@ -38,11 +38,11 @@ def models(patterns):
             bj.Asynchronous(),
         ),
         "Dense AM (n = 3)": (
-            memory.DenseAssociativeMemory(patterns, interaction=memory.Polynomial(3)),
+            memory.DenseAssociativeMemory(patterns, interaction=memory.PolynomialInteraction(3)),
             bj.Synchronous(),
         ),
         "Dense AM (exp)": (
-            memory.DenseAssociativeMemory(patterns, interaction=memory.Exponential()),
+            memory.DenseAssociativeMemory(patterns, interaction=memory.ExponentialInteraction()),
             bj.Synchronous(),
         ),
         "Modern Hopfield (beta = 0.5)": (memory.ModernHopfield(patterns, beta=0.5), None),

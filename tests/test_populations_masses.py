@@ -165,9 +165,18 @@ def test_vector_kuramoto_rejects_bad_parameters():
     x0 = np.ones((3, 2))
     with pytest.raises(ValueError, match="antisymmetric"):
         VectorKuramoto(x0, omega=np.eye(2))
-    with pytest.raises(ValueError, match="`coupling`"):
+    with pytest.raises(ValueError, match="`weights`"):
         VectorKuramoto(x0, np.ones((2, 2)))
     with pytest.raises(ValueError, match="`x_init`"):
         VectorKuramoto(np.ones(3))
     with pytest.raises(ValueError, match="`stimulus`"):
         VectorKuramoto(x0, stimulus=np.ones(3))
+
+
+def test_vector_kuramoto_coupling_keyword_is_deprecated_for_weights():
+    k = np.ones((3, 3)) / 3
+    with pytest.warns(DeprecationWarning, match="weights"):
+        akorn = VectorKuramoto(np.eye(3), coupling=k)
+    np.testing.assert_allclose(akorn.weights, k)
+    with pytest.raises(ValueError, match="weights"):
+        VectorKuramoto(np.eye(3), k, coupling=k)

@@ -236,3 +236,13 @@ def test_multi_variable_kinetics_run_inside_a_network():
     shape = np.where(t >= 0, np.exp(-t / 5.0) - np.exp(-t / 1.0), 0.0)
     np.testing.assert_allclose(g, w * shape / shape.max(), atol=1e-2 * w)  # Euler, dt = 0.01
     assert float(v[-1, 0]) > -70.0  # depolarised by the excitatory conductance
+
+
+def test_synapses_and_short_term_plasticity_share_one_dynamics_contract():
+    syn = bj.synapses
+    for model in (syn.Exponential(), syn.Alpha(), syn.DualExponential(), syn.TsodyksMarkram()):
+        assert isinstance(model, syn.AbstractSynapticDynamics)
+    assert isinstance(syn.TsodyksMarkram(), syn.AbstractShortTermPlasticity)
+    # `additive` declares that `deliver` is `g + increment`.
+    assert syn.Exponential.additive and not syn.Alpha.additive
+    assert not syn.DualExponential.additive

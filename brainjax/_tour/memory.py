@@ -37,7 +37,7 @@ def run(out: Path, smoke: bool) -> str:
             Asynchronous(),
         ),
         "dense AM, exp": (
-            memory.DenseAssociativeMemory(digits, interaction=memory.Exponential()),
+            memory.DenseAssociativeMemory(digits, interaction=memory.ExponentialInteraction()),
             Synchronous(),
         ),
         "modern, beta = 0.5": (memory.ModernHopfield(digits, beta=0.5), Synchronous()),

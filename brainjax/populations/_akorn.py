@@ -1,3 +1,5 @@
+import warnings
+
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray, Scalar
@@ -42,7 +44,8 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
     the flow from settling, so relax with `Omega = 0`.
 
     **Arguments:** `x_init` (`(n, d)`, rows are normalised; fixes `n` and `d`);
-    `coupling` (`(n, n)` matrix `J`, any sign, or `None` for no coupling); `stimulus`
+    `weights` (`(n, n)` matrix `J`, any sign, or `None` for no coupling; called
+    `coupling` before, still accepted with a `DeprecationWarning`); `stimulus`
     (`(d,)` or `(n, d)`, default 0); `omega` (`(d, d)` or `(n, d, d)` antisymmetric,
     default 0). The `args` input is added to the stimulus. The state is the `(n, d)`
     array of unit vectors.
@@ -51,25 +54,35 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
 
     ```python
     x0 = jax.random.normal(jax.random.key(0), (16, 4))
-    akorn = bj.populations.VectorKuramoto(x0, coupling=jnp.ones((16, 16)) / 16)
+    akorn = bj.populations.VectorKuramoto(x0, weights=jnp.ones((16, 16)) / 16)
     sol = bj.simulate(akorn, t1=50.0, dt=0.05)
     out = bj.relax(akorn, akorn.init())  # to a synchronised fixed point, E decreasing
     ```
     """
 
     x_init: Float[Array, "n d"]
-    coupling: Float[Array, "n n"] | None
+    weights: Float[Array, "n n"] | None
     stimulus: Float[Array, "n d"]
     omega: Float[Array, "n d d"]
 
     def __init__(
         self,
         x_init: Float[ArrayLike, "n d"],
-        coupling: Float[ArrayLike, "n n"] | None = None,
+        weights: Float[ArrayLike, "n n"] | None = None,
         *,
         stimulus: Float[ArrayLike, "..."] = 0.0,
         omega: Float[ArrayLike, "..."] = 0.0,
+        coupling: Float[ArrayLike, "n n"] | None = None,  # deprecated: weights
     ):
+        if coupling is not None:
+            if weights is not None:
+                raise ValueError("give `weights` only (`coupling` is its deprecated name).")
+            warnings.warn(
+                "`VectorKuramoto(coupling=...)` is deprecated; use `weights=...`.",
+                DeprecationWarning,
+                stacklevel=4,
+            )
+            weights = coupling
         if np.ndim(x_init) != 2:
             raise ValueError(f"`x_init` must have shape (n, d), got shape {np.shape(x_init)}.")
         n, d = np.shape(x_init)
@@ -78,12 +91,12 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
         norms = np.linalg.norm(np.asarray(x_init, dtype=float), axis=-1, keepdims=True)
         if np.any(norms == 0):
             raise ValueError("`x_init` rows must be non-zero vectors.")
-        if coupling is not None:
-            if np.shape(coupling) != (n, n):
+        if weights is not None:
+            if np.shape(weights) != (n, n):
                 raise ValueError(
-                    f"`coupling` must have shape ({n}, {n}), got shape {np.shape(coupling)}."
+                    f"`weights` must have shape ({n}, {n}), got shape {np.shape(weights)}."
                 )
-            check_finite("coupling", coupling)
+            check_finite("weights", weights)
         if np.shape(stimulus) not in ((), (d,), (n, d)):
             raise ValueError(
                 f"`stimulus` must be a scalar or have shape ({d},) or ({n}, {d}), "
@@ -100,7 +113,7 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
         if not np.allclose(omega, -np.swapaxes(omega, -1, -2)):
             raise ValueError("`omega` must be antisymmetric (omega = -omega^T).")
         self.x_init = jnp.asarray(np.asarray(x_init, dtype=float) / norms)
-        self.coupling = None if coupling is None else jnp.asarray(coupling, dtype=float)
+        self.weights = None if weights is None else jnp.asarray(weights, dtype=float)
         self.stimulus = jnp.broadcast_to(jnp.asarray(stimulus, dtype=float), (n, d))
         self.omega = jnp.asarray(omega)
 
@@ -114,8 +127,8 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
 
     def _drive(self, x, args):
         drive = self.stimulus + (0.0 if args is None else args)
-        if self.coupling is not None:
-            drive = drive + self.coupling @ x
+        if self.weights is not None:
+            drive = drive + self.weights @ x
         return drive
 
     def vector_field(self, t, x: Float[Array, "n d"], args=None) -> Float[Array, "n d"]:
@@ -127,7 +140,7 @@ class VectorKuramoto(AbstractDynamics, AbstractEnergy):
         a Lyapunov function of the flow for symmetric `J` and `Omega = 0`."""
         x = jnp.asarray(x)
         stimulus = self.stimulus + (0.0 if args is None else args)
-        pair = 0.0 if self.coupling is None else jnp.sum(x * (self.coupling @ x))
+        pair = 0.0 if self.weights is None else jnp.sum(x * (self.weights @ x))
         return -0.5 * pair - jnp.sum(stimulus * x)
 
     @staticmethod
