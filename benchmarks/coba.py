@@ -62,7 +62,13 @@ def brainjax_coba(n: int, model: str, seed: int = 0):
         inputs = None
     else:
         cell = lambda m, k: bj.neurons.LIF(  # noqa: E731
-            n=m, tau_m=20.0, c_m=200.0, v_rest=-60.0, v_reset=-60.0, v_th=-50.0, t_ref=5.0,
+            n=m,
+            tau_m=20.0,
+            c_m=200.0,
+            v_rest=-60.0,
+            v_reset=-60.0,
+            v_th=-50.0,
+            t_ref=5.0,
             v_init=-55.0 + 5.0 * jax.random.normal(k, (m,)),
         )
         inputs = {"E": 200.0, "I": 200.0}
@@ -73,8 +79,12 @@ def brainjax_coba(n: int, model: str, seed: int = 0):
     projections = [
         bj.Projection(pre, post, bj.connect.FixedProb(p, weight=w, autapses=True), syn, key=k)
         for (pre, post, w, syn), k in zip(
-            [("E", "E", w_e, exc), ("E", "I", w_e, exc), ("I", "E", w_i, inh),
-             ("I", "I", w_i, inh)],
+            [
+                ("E", "E", w_e, exc),
+                ("E", "I", w_e, exc),
+                ("I", "E", w_i, inh),
+                ("I", "I", w_i, inh),
+            ],
             keys[2:],
         )
     ]
@@ -125,8 +135,10 @@ def prepare_jax(n: int, model: str):
 
     def deliver(s, ge, gi):
         def rows_to(ge, gi, rows):
-            return (ge.at[t_ex[rows]].add(w[rows], mode="drop"),
-                    gi.at[t_in[rows]].add(w[rows], mode="drop"))
+            return (
+                ge.at[t_ex[rows]].add(w[rows], mode="drop"),
+                gi.at[t_in[rows]].add(w[rows], mode="drop"),
+            )
 
         def fast(ge, gi):
             return rows_to(ge, gi, jnp.nonzero(s, size=size, fill_value=n)[0])
@@ -172,8 +184,13 @@ def worker(impl: str, n: int, model: str, repeat: int = 2) -> dict:
         start = time.perf_counter()
         out = jax.block_until_ready(compiled(arg))
         times.append(time.perf_counter() - start)
-    return dict(runtime_s=min(times), compile_s=compile_s, build_s=build_s, rate_hz=rate(out),
-                peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+    return dict(
+        runtime_s=min(times),
+        compile_s=compile_s,
+        build_s=build_s,
+        rate_hz=rate(out),
+        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+    )
 
 
 def run_one(impl: str, n: int, model: str, timeout: float) -> dict | None:
@@ -222,8 +239,10 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown --impl {sorted(unknown)}; choose from {IMPLS}")
     bench = "coba" if args.model == "coba" else "coba-hh"
-    print(f"{bench}: 1 s bio, dt = {DT} ms; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"{bench}: 1 s bio, dt = {DT} ms; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"
+    )
     records = []
     for n in sizes:
         for impl in impls:
@@ -231,9 +250,12 @@ def main() -> None:
             if result is not None:
                 rec = dict(bench=bench, impl=impl, n=n, load=os.getloadavg()[0], **result)
                 records.append(rec)
-                print(f"  {impl:18s} n={n:6d} runtime {rec['runtime_s']:7.3f} s  compile "
-                      f"{rec['compile_s']:6.2f} s  rate {rec['rate_hz']:5.1f} Hz  "
-                      f"peak {rec.get('peak_mb', float('nan')):6.0f} MB", flush=True)
+                print(
+                    f"  {impl:18s} n={n:6d} runtime {rec['runtime_s']:7.3f} s  compile "
+                    f"{rec['compile_s']:6.2f} s  rate {rec['rate_hz']:5.1f} Hz  "
+                    f"peak {rec.get('peak_mb', float('nan')):6.0f} MB",
+                    flush=True,
+                )
     print_table(records, sizes, impls)
     if args.json:
         args.json.write_text(json.dumps(records, indent=1))
@@ -241,8 +263,10 @@ def main() -> None:
 
 def print_table(records: list[dict], sizes: list[int], impls: list[str]) -> None:
     by = {(r["impl"], r["n"]): r for r in records}
-    print("\n| impl | N | runtime (s) | compile/build (s) | rate (Hz) | peak RSS (MB) | "
-          "brainjax / impl |")
+    print(
+        "\n| impl | N | runtime (s) | compile/build (s) | rate (Hz) | peak RSS (MB) | "
+        "brainjax / impl |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         ours = by.get(("brainjax", n))
@@ -251,8 +275,10 @@ def print_table(records: list[dict], sizes: list[int], impls: list[str]) -> None
             if r is None:
                 continue
             ratio = f"{ours['runtime_s'] / r['runtime_s']:.2f}" if ours else "-"
-            print(f"| {impl} | {n} | {r['runtime_s']:.3f} | {r['compile_s']:.2f} | "
-                  f"{r['rate_hz']:.1f} | {r.get('peak_mb', float('nan')):.0f} | {ratio} |")
+            print(
+                f"| {impl} | {n} | {r['runtime_s']:.3f} | {r['compile_s']:.2f} | "
+                f"{r['rate_hz']:.1f} | {r.get('peak_mb', float('nan')):.0f} | {ratio} |"
+            )
     growth = [by[("brainjax", n)]["runtime_s"] for n in sizes if ("brainjax", n) in by]
     if len(growth) > 1:
         steps = ", ".join(f"{b / a:.2f}" for a, b in zip(growth, growth[1:]))

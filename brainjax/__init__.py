@@ -28,6 +28,8 @@ from ._dynamics import (
     AbstractSpiking as AbstractSpiking,
     AbstractSynchronousEnergy as AbstractSynchronousEnergy,
 )
+from ._exact import simulate_exact as simulate_exact
+from ._monitor import Monitor as Monitor, SpikeEvents as SpikeEvents
 from ._relax import (
     AbstractRelaxation as AbstractRelaxation,
     Asynchronous as Asynchronous,
@@ -38,11 +40,9 @@ from ._relax import (
     Synchronous as Synchronous,
     relax as relax,
 )
-from ._exact import simulate_exact as simulate_exact
-from ._monitor import Monitor as Monitor, SpikeEvents as SpikeEvents
-from .network import Network as Network, NetworkState as NetworkState, Projection as Projection
 from ._simulate import simulate as simulate
 from ._solution import Solution as Solution
+from .network import Network as Network, NetworkState as NetworkState, Projection as Projection
 
 try:
     __version__ = version("brainjax")

@@ -3,12 +3,11 @@
 import abc
 from typing import Any
 
-from typing_extensions import Self
-
 import equinox as eqx
 import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int, PRNGKeyArray, PyTree, Scalar
+from typing_extensions import Self
 
 State = PyTree[Array]
 

@@ -123,7 +123,7 @@ def complete(net, images):
     observed = jnp.broadcast_to(jnp.arange(64) < 32, images.shape)
     a, free = pc.initial_activities(net, bottom=images, observed=observed)
     out = pc.infer(net, a, free, bj.GradientFlow())  # adaptive Tsit5 to a steady state
-    return out.activities[-1], observed
+    return out.x[-1], observed
 
 
 def main():

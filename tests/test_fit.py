@@ -203,6 +203,7 @@ def test_make_step_is_one_hand_written_optax_step():
     step = bj.fit.make_step(_mse, OPT)
     opt_state = step.init(model)
     new, new_state, loss = step(model, opt_state, batch)
+
     # By hand (compiled too, so the float round-off is the same): value and gradient,
     # optax update, apply.
     @eqx.filter_jit
@@ -328,4 +329,3 @@ def test_deprecated_aliases_warn_and_still_work():
     np.testing.assert_allclose(
         bj.analysis.functional_connectivity(x), np.corrcoef(x, rowvar=False), atol=1e-5
     )
-

@@ -19,7 +19,9 @@ E = bj.encoding
 
 def test_poisson_encoder_rates_and_latency_times():
     x = jnp.array([0.0, 0.25, 1.0])
-    raster = E.PoissonEncoder(max_rate=200.0)(jnp.tile(x, (500, 1)), 100, 1.0, key=jax.random.key(0))
+    raster = E.PoissonEncoder(max_rate=200.0)(
+        jnp.tile(x, (500, 1)), 100, 1.0, key=jax.random.key(0)
+    )
     rates = np.asarray(raster.mean(axis=(0, 1))) * 1000.0  # Hz
     p = np.array([0.0, 0.05, 0.2])
     sigma = np.sqrt(p * (1 - p) / 50000) * 1000.0

@@ -85,8 +85,13 @@ def test_delays_shift_the_arrival_time():
         net = WilsonCowanNetwork(w, **delay)
         scheme = bj.integrators.DelayScan if delay else bj.integrators.DiffeqSolve
         kw = dict(t1=30.0, dt=0.1, integrator=scheme(diffrax.Euler()))
-        moved = np.abs(bj.simulate(net, inputs=pulse, **kw).ys.e[:, 1]
-                       - bj.simulate(net, inputs=0.0, **kw).ys.e[:, 1]) > 0
+        moved = (
+            np.abs(
+                bj.simulate(net, inputs=pulse, **kw).ys.e[:, 1]
+                - bj.simulate(net, inputs=0.0, **kw).ys.e[:, 1]
+            )
+            > 0
+        )
         assert moved.any()
         return np.argmax(moved) * 0.1
 

@@ -29,19 +29,29 @@ p = 80.0 / n
 class EINet(bp.DynSysGroup):
     def __init__(self):
         super().__init__()
-        cell = dict(V_rest=-60.0, V_th=-50.0, V_reset=-60.0, tau=20.0, tau_ref=5.0,
-                    V_initializer=bp.init.Normal(-55.0, 5.0), method="euler")
+        cell = dict(
+            V_rest=-60.0,
+            V_th=-50.0,
+            V_reset=-60.0,
+            tau=20.0,
+            tau_ref=5.0,
+            V_initializer=bp.init.Normal(-55.0, 5.0),
+            method="euler",
+        )
         self.E = bp.dyn.LifRef(n_e, **cell)
         self.I = bp.dyn.LifRef(n - n_e, **cell)
         seeds = iter(range(1, 5))
 
         def proj(pre, post, weight, tau, e_rev):
             return bp.dyn.ProjAlignPostMg2(
-                pre=pre, delay=None,
-                comm=bp.dnn.EventJitFPHomoLinear(pre.num, post.num, prob=p, weight=weight,
-                                                 seed=next(seeds)),
+                pre=pre,
+                delay=None,
+                comm=bp.dnn.EventJitFPHomoLinear(
+                    pre.num, post.num, prob=p, weight=weight, seed=next(seeds)
+                ),
                 syn=bp.dyn.Expon.desc(post.num, tau=tau, method="euler"),
-                out=bp.dyn.COBA.desc(E=e_rev), post=post,
+                out=bp.dyn.COBA.desc(E=e_rev),
+                post=post,
             )
 
         self.E2E = proj(self.E, self.E, 0.6, 5.0, 0.0)
@@ -74,6 +84,13 @@ for _ in range(3):
     counts.append(float(np.asarray(run())))
     times.append(time.perf_counter() - start)
 runtime = min(times[1:])
-print(json.dumps(dict(runtime_s=runtime, compile_s=max(times[0] - runtime, 0.0),
-                      rate_hz=counts[1] / n,
-                      peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)))
+print(
+    json.dumps(
+        dict(
+            runtime_s=runtime,
+            compile_s=max(times[0] - runtime, 0.0),
+            rate_hz=counts[1] / n,
+            peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        )
+    )
+)

@@ -30,14 +30,23 @@ b2.seed(0)
 b2.defaultclock.dt = 0.1 * ms
 
 if args.model == "coba":
-    taum, taue, taui, vt, vr, el, drive = 20 * ms, 5 * ms, 10 * ms, -50 * mV, -60 * mV, -60 * mV, 20 * mV  # noqa: E501
+    taum, taue, taui, vt, vr, el, drive = (
+        20 * ms,
+        5 * ms,
+        10 * ms,
+        -50 * mV,
+        -60 * mV,
+        -60 * mV,
+        20 * mV,
+    )  # noqa: E501
     eqs = """
     dv/dt = (ge*(0*mV-v) + gi*(-80*mV-v) - (v-el) + drive)/taum : volt (unless refractory)
     dge/dt = -ge/taue : 1
     dgi/dt = -gi/taui : 1
     """
-    group = b2.NeuronGroup(n, eqs, threshold="v>vt", reset="v=vr", refractory=5 * ms,
-                           method="euler")
+    group = b2.NeuronGroup(
+        n, eqs, threshold="v>vt", reset="v=vr", refractory=5 * ms, method="euler"
+    )
     group.v = "-55*mV + 5*mV*randn()"
     we, wi = "ge += 0.6", "gi += 6.7"
 else:
@@ -61,8 +70,9 @@ else:
     alpha_n = 0.032*(mV**-1)*5*mV/exprel((15*mV-v+vt)/(5*mV))/ms : Hz
     beta_n = .5*exp((10*mV-v+vt)/(40*mV))/ms : Hz
     """
-    group = b2.NeuronGroup(n, eqs, threshold="v>-20*mV", refractory=3 * ms,
-                           method="exponential_euler")
+    group = b2.NeuronGroup(
+        n, eqs, threshold="v>-20*mV", refractory=3 * ms, method="exponential_euler"
+    )
     group.v = "el + (randn()*5 - 5)*mV"
     we, wi = "ge += 6*nS", "gi += 67*nS"
 
@@ -89,5 +99,13 @@ else:
     net.run(1 * second)
     runtime = time.perf_counter() - start
     compile_s, count = max(first - runtime, 0.0), int(spikes.num_spikes) - before
-print(json.dumps(dict(runtime_s=runtime, compile_s=compile_s, rate_hz=count / n,
-                      peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)))
+print(
+    json.dumps(
+        dict(
+            runtime_s=runtime,
+            compile_s=compile_s,
+            rate_hz=count / n,
+            peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        )
+    )
+)

@@ -13,9 +13,9 @@ import optax
 
 from .. import datasets, encoding, fit, inputs, neurons, plasticity, surrogate, synapses
 from .._monitor import Monitor
-from ..network import Network, Projection
 from .._simulate import simulate
 from ..integrators import ExactEvents
+from ..network import Network, Projection
 from ._registry import Section
 
 _DT, _STEPS = 1.0, 25

@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import connect, neurons, plot, synapses
 from .._monitor import Monitor
-from ..network import Network, Projection
 from .._simulate import simulate
+from ..network import Network, Projection
 from ._registry import Section
 
 

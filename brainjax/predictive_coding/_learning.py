@@ -49,7 +49,7 @@ class PC(eqx.Module):
         top, bottom = batch
         frozen = jax.lax.stop_gradient(network)
         x, free = initial_activities(frozen, top, bottom)
-        x = jax.lax.stop_gradient(infer(frozen, x, free, self.inference).activities)
+        x = jax.lax.stop_gradient(infer(frozen, x, free, self.inference).x)
         return network.energy(x) / _examples(batch)
 
 
