@@ -11,3 +11,5 @@ from ._delay_scan import DelayScan as DelayScan
 from ._diffeqsolve import DiffeqSolve as DiffeqSolve
 from ._exact_events import ExactEvents as ExactEvents
 from ._hybrid_scan import HybridScan as HybridScan
+
+__all__ = ["AbstractIntegrator", "DelayScan", "DiffeqSolve", "ExactEvents", "HybridScan"]
