@@ -4,6 +4,7 @@ window, and an exact spike-time gradient checked against its closed form."""
 
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import equinox as eqx
 import jax
@@ -38,9 +39,18 @@ class _DigitsSNN(eqx.Module):
         return encoding.membrane_max(sol.ys)
 
 
+class _Cell(TypedDict):
+    """The LIF parameters shared by the hidden and output layers (unitless, v_th = 1)."""
+
+    c_m: float
+    v_rest: float
+    v_reset: float
+    t_ref: float
+
+
 def _digits(hidden: int, steps: int):
     keys = jax.random.split(jax.random.key(0), 3)
-    cell = dict(c_m=1.0, v_rest=0.0, v_reset=0.0, t_ref=0.0)
+    cell = _Cell(c_m=1.0, v_rest=0.0, v_reset=0.0, t_ref=0.0)
     syn = synapses.Exponential(tau=5.0)
     net = Network(
         {

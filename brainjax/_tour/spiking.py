@@ -2,6 +2,7 @@
 sparse event-driven projections: raster, population rate, rate histogram."""
 
 from pathlib import Path
+from typing import TypedDict
 
 import jax
 import numpy as np
@@ -13,13 +14,24 @@ from ..network import Network, Projection
 from ._registry import Section
 
 
+class _Cell(TypedDict):
+    """The LIF parameters shared by E and I (ms, pF, mV)."""
+
+    tau_m: float
+    c_m: float
+    v_rest: float
+    v_reset: float
+    v_th: float
+    t_ref: float
+
+
 def run(out: Path, smoke: bool) -> str:
     n, t1, dt = (1000, 200.0, 0.1) if smoke else (4000, 1000.0, 0.1)
     p = 80.0 / n  # in-degree 80, as the 4000-neuron benchmark (p = 0.02)
     n_e = int(0.8 * n)
     key_v, *keys = jax.random.split(jax.random.key(0), 5)
     v0 = -55.0 + 5.0 * jax.random.normal(key_v, (n,))
-    cell = dict(tau_m=20.0, c_m=200.0, v_rest=-60.0, v_reset=-60.0, v_th=-50.0, t_ref=5.0)
+    cell = _Cell(tau_m=20.0, c_m=200.0, v_rest=-60.0, v_reset=-60.0, v_th=-50.0, t_ref=5.0)
     exc = synapses.Exponential(tau=5.0, output=synapses.COBA(e_rev=0.0))
     inh = synapses.Exponential(tau=10.0, output=synapses.COBA(e_rev=-80.0))
     net = Network(
@@ -54,10 +66,12 @@ def run(out: Path, smoke: bool) -> str:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(3, 1, figsize=(7, 8), layout="constrained")
-    shown = {"E": sol.spikes["E"][:, :200], "I": sol.spikes["I"][:, :50]}
+    spikes = sol.spikes
+    assert spikes is not None  # the default monitor records spikes
+    shown = {"E": spikes["E"][:, :200], "I": spikes["I"][:, :50]}
     plot.raster(shown, sol.dt, ax=axes[0])
     axes[0].set_title(f"COBA network: {n_e} E + {n - n_e} I LIF, p = {p:g} (200 E + 50 I shown)")
-    steps = np.arange(1, len(sol.spikes["E"]) + 1) * sol.dt
+    steps = np.arange(1, len(spikes["E"]) + 1) * sol.dt
     for name, rate in sol.population_rate().items():
         plot.population_rate(steps, rate, ax=axes[1], smooth=20)
         axes[1].lines[-1].set_label(name)

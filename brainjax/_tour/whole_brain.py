@@ -56,11 +56,14 @@ def run(out: Path, smoke: bool) -> str:
     # A few gradient steps on (log) coupling and noise, from the best grid point.
     start = (float(couplings[best[0]]), float(noises[best[1]]))
     params = jnp.log(jnp.asarray(start))
-    loss = lambda p, batch: 1 - analysis.fc_correlation(_fc(sc, *jnp.exp(p), 0.4, seconds), target)  # noqa: E731
+
+    def loss(p, batch):
+        return 1 - analysis.fc_correlation(_fc(sc, *jnp.exp(p), p_e=0.4, seconds=seconds), target)
+
     result = fit.fit(params, loss, optimizer=optax.adam(0.05), steps=2 if smoke else 6,
                      progress=False)  # fmt: skip
     fitted = np.exp(np.asarray(result.model))
-    fitted_fc = np.asarray(_fc(sc, *fitted, 0.4, seconds))
+    fitted_fc = np.asarray(_fc(sc, *fitted, p_e=0.4, seconds=seconds))
     fitted_r = float(analysis.fc_correlation(fitted_fc, target))
 
     res = analysis.continuation(

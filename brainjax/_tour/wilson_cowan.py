@@ -28,7 +28,9 @@ def run(out: Path, smoke: bool) -> str:
         guess = WilsonCowanState(e=jnp.array([0.1]), i=jnp.array([0.1]))
         fp = analysis.fixed_point(wc, guess)
         eig = np.asarray(analysis.eigenvalues(wc, fp))
-        regime = "stable fixed point" if np.all(eig.real < 0) else "limit cycle (unstable focus)"
+        regime = (
+            "stable fixed point" if np.all(np.real(eig) < 0) else "limit cycle (unstable focus)"
+        )
         late = np.asarray(sol.ys.e[-1000:, 0])
         lines.append(
             f"| {p_e} | ({float(fp.e[0]):.4f}, {float(fp.i[0]):.4f}) | "

@@ -23,7 +23,7 @@ def classify(eigs: Complex[ArrayLike, " d"], *, tol: float = 1e-9) -> str:
     **Example:** `bj.analysis.classify(bj.analysis.eigenvalues(wc, y_star))`.
     """
     eigs = np.asarray(eigs)
-    re, complex_pair = eigs.real, bool(np.any(np.abs(eigs.imag) > tol))
+    re, complex_pair = np.real(eigs), bool(np.any(np.abs(np.imag(eigs)) > tol))
     if np.any(np.abs(re) <= tol):
         return "non-hyperbolic"
     if np.all(re < 0):
@@ -108,22 +108,24 @@ def continuation(
 
     _, (states, eigs, ok) = jax.lax.scan(body, guess, values)
     values, eigs, ok = np.asarray(values), np.asarray(eigs), np.asarray(ok)
-    complex_part = np.abs(eigs.imag) > 1e-9
-    lead = np.where(complex_part.any(1), np.where(complex_part, eigs.real, -np.inf).max(1), np.nan)
+    complex_part = np.abs(np.imag(eigs)) > 1e-9
+    lead = np.where(
+        complex_part.any(1), np.where(complex_part, np.real(eigs), -np.inf).max(1), np.nan
+    )
     hopf, freq = [], []
     for k in range(len(values) - 1):
         a, b = lead[k], lead[k + 1]
         if ok[k] and ok[k + 1] and np.isfinite(a) and np.isfinite(b) and a * b < 0:
             w = a / (a - b)
             hopf.append(values[k] + w * (values[k + 1] - values[k]))
-            imag = np.abs(eigs[k : k + 2].imag).max(1)
+            imag = np.abs(np.imag(eigs[k : k + 2])).max(1)
             freq.append(((1 - w) * imag[0] + w * imag[1]) / (2 * np.pi) * 1000.0)
     return Continuation(
         values=values,
         states=jax.tree.map(np.asarray, states),
         eigenvalues=eigs,
         converged=ok,
-        stable=np.all(eigs.real < 0, axis=1) & ok,
+        stable=np.all(np.real(eigs) < 0, axis=1) & ok,
         hopf=np.asarray(hopf),
         hopf_frequency=np.asarray(freq),
     )

@@ -45,7 +45,7 @@ def load_connectome() -> Connectome:
     net = bj.populations.WilsonCowanNetwork(sc.weights, lengths=sc.lengths, speed=20.0)
     ```
     """
-    with np.load(files(__package__).joinpath("data/hcp.npz").open("rb")) as data:
+    with np.load(files("brainjax.datasets").joinpath("data/hcp.npz").open("rb")) as data:
         return Connectome(
             weights=data["weights"],
             lengths=data["lengths"],

@@ -23,7 +23,7 @@ def load_digits(split: str = "all") -> tuple[np.ndarray, np.ndarray]:
     """
     if split not in ("all", "train", "test"):
         raise ValueError(f"`split` must be 'all', 'train' or 'test', got {split!r}.")
-    with gzip.open(files(__package__).joinpath("data/digits.csv.gz").open("rb")) as f:
+    with gzip.open(files("brainjax.datasets").joinpath("data/digits.csv.gz").open("rb")) as f:
         table = np.loadtxt(f, delimiter=",", dtype=np.float32)
     images, labels = table[:, :-1] / 16.0, table[:, -1].astype(np.int32)
     if split == "all":

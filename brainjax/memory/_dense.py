@@ -68,7 +68,9 @@ class DenseAssociativeMemory(AbstractSynchronousEnergy, AbstractAsynchronousEner
     patterns: Float[Array, "p n"]
     interaction: Interaction
 
-    def __init__(self, patterns: Float[ArrayLike, "p n"], *, interaction: Interaction = None):
+    def __init__(
+        self, patterns: Float[ArrayLike, "p n"], *, interaction: Interaction | None = None
+    ):
         patterns = check_patterns(patterns)
         check_units(Bipolar(), patterns)
         interaction = PolynomialInteraction(3) if interaction is None else interaction

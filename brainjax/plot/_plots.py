@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 
 def _axes(ax: Axes | None, figsize=(6.0, 3.5)) -> Axes:
@@ -71,8 +72,8 @@ def population_rate(ts, rate, *, ax: Axes | None = None, smooth: int = 1) -> Axe
 
 def phase_plane(
     field: Callable[[np.ndarray, np.ndarray], tuple],
-    xlim,
-    ylim,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
     *,
     ax: Axes | None = None,
     resolution: int = 201,
@@ -100,9 +101,10 @@ def phase_plane(
     return ax
 
 
-def save(ax_or_fig, path) -> None:
+def save(ax_or_fig: Axes | Figure, path) -> None:
     """Save the figure of `ax_or_fig` to `path` and close it."""
-    fig = ax_or_fig.figure if isinstance(ax_or_fig, Axes) else ax_or_fig
+    fig = ax_or_fig.get_figure(root=True) if isinstance(ax_or_fig, Axes) else ax_or_fig
+    assert fig is not None  # an Axes always belongs to a figure
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

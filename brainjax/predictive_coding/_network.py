@@ -1,7 +1,7 @@
 """`PCNetwork`: a hierarchy of Gaussian prediction errors, an `AbstractEnergy`."""
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import equinox as eqx
 import jax
@@ -10,6 +10,7 @@ import numpy as np
 from jaxtyping import Array, Bool, Float, PRNGKeyArray, Scalar
 
 from .._dynamics import AbstractEnergy
+from .._memory_budget import check_memory, float_bytes
 from .._validate import check_count, check_positive
 
 Activities = tuple[Float[Array, "*batch n"], ...]
@@ -20,6 +21,13 @@ FreeMask = tuple[bool | Bool[Array, "*batch n"], ...]
 
 def _identity(x):
     return x
+
+
+def _check_size(sizes: tuple[int, ...]) -> None:
+    """Refuse, before allocating, layers whose parameters cannot fit in memory."""
+    count = sum(n_in * n_out + 2 * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    what = f"PCNetwork(sizes={sizes}) ({count:.3g} parameters x {float_bytes()} bytes)"
+    check_memory(what, count * float_bytes(), "Use smaller layers in `sizes`.", device=True)
 
 
 class PCNetwork(AbstractEnergy):
@@ -90,15 +98,17 @@ class PCNetwork(AbstractEnergy):
         if len(sizes) < 2:
             raise ValueError(f"`sizes` needs at least two layers, got {sizes!r}.")
         sizes = tuple(check_count(f"sizes[{i}]", n) for i, n in enumerate(sizes))
-        precisions = (
-            (precision,) * (len(sizes) - 1) if np.ndim(precision) == 0 else tuple(precision)
-        )
+        if np.ndim(precision) == 0:
+            precisions = (cast(float, precision),) * (len(sizes) - 1)
+        else:
+            precisions = tuple(cast(Sequence[float], precision))
         if len(precisions) != len(sizes) - 1:
             raise ValueError(
                 f"`precision` must be a scalar or have one value per predicted layer "
                 f"({len(sizes) - 1}), got {precision!r}."
             )
         check_positive("precision", precisions)
+        _check_size(sizes)
         keys = jax.random.split(key, len(sizes) - 1)
         self.layers = tuple(
             eqx.nn.Linear(n_in, n_out, key=k) for n_in, n_out, k in zip(sizes, sizes[1:], keys)
@@ -119,6 +129,7 @@ class PCNetwork(AbstractEnergy):
     def predict_layer(self, i: int, above: Float[Array, "*batch n"]) -> Float[Array, "*batch m"]:
         """The prediction `mu_l` of layer `i >= 1` from the activities of layer `i - 1`."""
         layer = self.layers[i - 1]
+        assert layer.bias is not None  # built with `use_bias=True`
         f = self.output_activation if i == len(self.layers) else self.activation
         return f(above @ layer.weight.T + layer.bias)
 
