@@ -13,7 +13,7 @@ from . import inputs as _inputs
 from ._dynamics import AbstractDynamics, AbstractSpiking, State
 from ._monitor import Monitor as Monitor, SpikeEvents as SpikeEvents
 from ._solution import Solution as Solution
-from .integrators import AbstractIntegrator, DelayScan, DiffeqSolve, HybridScan
+from .integrators import AbstractIntegrator, DelayScan, DiffeqSolve, HybridScan, Problem
 from .integrators._common import has_step_delays
 
 
@@ -109,7 +109,8 @@ def simulate(
     if (stochastic or _inputs.is_stochastic(inputs)) and key is None:
         raise ValueError("`key` is required: the model has noise or a stochastic input.")
     keys = (noise_key if stochastic else None, input_key)
-    return integrator.run(model, y0, inputs, (t0, dt, n_steps), keys, monitor, progress)
+    problem = Problem(y0, inputs, (t0, dt, n_steps), keys, monitor, progress)
+    return integrator.run(model, problem)
 
 
 def _default_integrator(model: AbstractDynamics, dt: float) -> AbstractIntegrator:

@@ -14,6 +14,28 @@ Grid = tuple[float, float, int]
 """`(t0, dt, n_steps)`: start time (ms), step (ms), number of steps."""
 
 
+class Problem(eqx.Module):
+    """What [`brainjax.simulate`][] asks an integrator to run, besides the model.
+
+    **Fields:**
+
+    - `y0`: the initial state.
+    - `inputs`: the inputs, normalised by [`brainjax.inputs`][].
+    - `grid`: `(t0, dt, n_steps)`: start time (ms), step (ms), number of steps.
+    - `keys`: `(noise_key, input_key)`; `noise_key` is `None` for a deterministic
+      model, `input_key` is `None` without a `key`.
+    - `monitor`: the [`brainjax.Monitor`][] saying what to record.
+    - `progress`: whether to show a progress bar.
+    """
+
+    y0: State
+    inputs: PyTree[Any]
+    grid: Grid
+    keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None]
+    monitor: Monitor
+    progress: bool
+
+
 class AbstractIntegrator(eqx.Module):
     """How [`brainjax.simulate`][] integrates a model.
 
@@ -22,10 +44,8 @@ class AbstractIntegrator(eqx.Module):
     - `check(model, inputs, dt)`: raise a `ValueError` naming the model type and the
       integrator to use instead when this integrator cannot serve `model` (or these
       inputs, normalised by [`brainjax.inputs`][]).
-    - `run(model, y0, inputs, grid, keys, monitor, progress)`: integrate `model` from
-      `y0` on `grid = (t0, dt, n_steps)` and return a [`brainjax.Solution`][]. `keys`
-      is `(noise_key, input_key)`: `noise_key` is `None` for a deterministic model,
-      `input_key` is `None` without a `key`.
+    - `run(model, problem)`: integrate `model` as a [`brainjax.integrators.Problem`][]
+      asks (from `problem.y0` on `problem.grid`) and return a [`brainjax.Solution`][].
 
     and may override `prepare(model, dt)`, the model as this integrator runs it (e.g.
     a fixed-step scan converts parts counted in whole steps); `simulate` calls it once,
@@ -46,17 +66,8 @@ class AbstractIntegrator(eqx.Module):
         return model
 
     @abc.abstractmethod
-    def run(
-        self,
-        model: AbstractDynamics,
-        y0: State,
-        inputs: PyTree[Any],
-        grid: Grid,
-        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
-        monitor: Monitor,
-        progress: bool,
-    ) -> Solution:
-        """Integrate `model` on `grid` and return the [`brainjax.Solution`][]."""
+    def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
+        """Integrate `model` as `problem` asks and return the [`brainjax.Solution`][]."""
 
     def _refuse(self, model: AbstractDynamics, why: str, instead: str) -> NoReturn:
         raise ValueError(

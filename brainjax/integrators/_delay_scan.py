@@ -7,15 +7,14 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import PRNGKeyArray, PyTree
+from jaxtyping import PyTree
 
 from .. import inputs as _inputs
 from .._delays import AbstractDelayed, DelayedArgs
-from .._dynamics import AbstractDynamics, State
-from .._monitor import Monitor
+from .._dynamics import AbstractDynamics
 from .._solution import Solution
 from ..network import RingBuffer
-from ._base import AbstractIntegrator, Grid
+from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
     record_times,
@@ -61,22 +60,14 @@ class DelayScan(AbstractIntegrator):
             )
         reject_stochastic_inputs(inputs)
 
-    def run(
-        self,
-        model: AbstractDynamics,
-        y0: State,
-        inputs: PyTree[Any],
-        grid: Grid,
-        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
-        monitor: Monitor,
-        progress: bool,
-    ) -> Solution:
-        noise_key, _ = keys
-        return _delayed_scan(self, model, y0, inputs, monitor, grid, noise_key, progress)
+    def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
+        return _delayed_scan(self, model, problem)
 
 
 @eqx.filter_jit
-def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progress):
+def _delayed_scan(integrator, model, problem):
+    y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
+    noise_key, _ = problem.keys
     t0, dt, n_steps = grid
     solver = integrator.solver
     lags = np.rint(np.asarray(model.delays, dtype=float) / dt).astype(np.int32)
@@ -86,7 +77,7 @@ def _delayed_scan(integrator, model, y0, inputs, monitor, grid, noise_key, progr
     history = RingBuffer.constant(model.output(y0), depth=int(lags.max()) + 1)
     index = history.lag_index(lags, np.broadcast_to(np.arange(n), lags.shape))
     y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
-    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if problem.progress else None
 
     def args_at(t, past):
         return DelayedArgs(input=_inputs.evaluate(inputs, t, dt=dt), past=past)

@@ -6,13 +6,12 @@ import diffrax
 import equinox as eqx
 import jax
 import numpy as np
-from jaxtyping import PRNGKeyArray, PyTree
+from jaxtyping import PyTree
 
-from .._dynamics import AbstractDynamics, AbstractSpiking, State
-from .._monitor import Monitor
+from .._dynamics import AbstractDynamics, AbstractSpiking
 from .._solution import Solution
 from .._validate import check_count
-from ._base import AbstractIntegrator, Grid
+from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
     has_step_delays,
@@ -83,17 +82,8 @@ class DiffeqSolve(AbstractIntegrator):
             self._refuse(model, f"it has delays of a step `dt` ({dt!r} ms) or more", "DelayScan()")
         reject_stochastic_inputs(inputs)
 
-    def run(
-        self,
-        model: AbstractDynamics,
-        y0: State,
-        inputs: PyTree[Any],
-        grid: Grid,
-        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
-        monitor: Monitor,
-        progress: bool,
-    ) -> Solution:
-        t0, dt, n_steps = grid
+    def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
+        t0, dt, n_steps = problem.grid
         max_steps = self.max_steps
         if self.stepsize_controller is None:
             # Step exactly onto the grid t0 + k dt. With ConstantStepSize the accumulated
@@ -105,16 +95,13 @@ class DiffeqSolve(AbstractIntegrator):
         else:
             controller = self.stepsize_controller
             max_steps = max(4096, 16 * n_steps) if max_steps is None else max_steps
-        noise_key, _ = keys
-        return _diffeqsolve(
-            self, model, y0, inputs, monitor, grid, noise_key, controller, max_steps, progress
-        )
+        return _diffeqsolve(self, model, problem, controller, max_steps)
 
 
 @eqx.filter_jit
-def _diffeqsolve(
-    integrator, model, y0, inputs, monitor, grid, noise_key, controller, max_steps, progress
-):
+def _diffeqsolve(integrator, model, problem, controller, max_steps):
+    y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
+    noise_key, _ = problem.keys
     t0, dt, n_steps = grid
     t1 = t0 + dt * n_steps
     ts = record_times(monitor, grid)
@@ -131,6 +118,7 @@ def _diffeqsolve(
             diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
         ]
     )
+    meter = diffrax.TqdmProgressMeter() if problem.progress else diffrax.NoProgressMeter()
     sol = diffrax.diffeqsolve(
         terms,
         integrator.solver,
@@ -143,7 +131,7 @@ def _diffeqsolve(
         stepsize_controller=controller,
         adjoint=integrator.adjoint,
         max_steps=max_steps,
-        progress_meter=diffrax.TqdmProgressMeter() if progress else diffrax.NoProgressMeter(),
+        progress_meter=meter,
     )
     assert sol.ys is not None
     ys, final = sol.ys

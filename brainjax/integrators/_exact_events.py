@@ -9,14 +9,14 @@ import jax
 import jax.numpy as jnp
 import optimistix as optx
 from jax.flatten_util import ravel_pytree
-from jaxtyping import Array, PRNGKeyArray, PyTree
+from jaxtyping import Array, PyTree
 
 from .. import inputs as _inputs
 from .._dynamics import AbstractDynamics, AbstractSpiking, State
 from .._monitor import Monitor
 from .._solution import Solution
 from .._validate import check_count, check_positive
-from ._base import AbstractIntegrator, Grid
+from ._base import AbstractIntegrator, Problem
 
 
 class ExactEvents(AbstractIntegrator):
@@ -116,26 +116,17 @@ class ExactEvents(AbstractIntegrator):
         if _inputs.is_stochastic(inputs):
             raise ValueError("ExactEvents needs deterministic inputs; use HybridScan().")
 
-    def run(
-        self,
-        model: AbstractDynamics,
-        y0: State,
-        inputs: PyTree[Any],
-        grid: Grid,
-        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
-        monitor: Monitor,
-        progress: bool,
-    ) -> Solution:
-        del progress
-        if keys[0] is not None:
+    def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
+        monitor = problem.monitor
+        if problem.keys[0] is not None:
             self._refuse(model, "it has a `diffusion` (noise)", "HybridScan()")
         if monitor.events is not None or monitor.rates or monitor.spike_counts:
             raise ValueError(
                 "ExactEvents records exact spike times: `Monitor(events=, rates=, "
                 "spike_counts=)` are for the fixed-step scans."
             )
-        t0, dt, n_steps = grid
-        return self.solve(model, y0, inputs, t0, t0 + dt * n_steps, monitor, dt)
+        t0, dt, n_steps = problem.grid
+        return self.solve(model, problem.y0, problem.inputs, t0, t0 + dt * n_steps, monitor, dt)
 
     def solve(
         self,

@@ -7,13 +7,12 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jaxtyping import PRNGKeyArray, PyTree
+from jaxtyping import PyTree
 
 from .. import inputs as _inputs
-from .._dynamics import AbstractDynamics, AbstractSpiking, State
-from .._monitor import Monitor
+from .._dynamics import AbstractDynamics, AbstractSpiking
 from .._solution import Solution
-from ._base import AbstractIntegrator, Grid
+from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
     ravel,
@@ -76,28 +75,20 @@ class HybridScan(AbstractIntegrator):
             )
         return model.with_step(dt)
 
-    def run(
-        self,
-        model: AbstractDynamics,
-        y0: State,
-        inputs: PyTree[Any],
-        grid: Grid,
-        keys: tuple[PRNGKeyArray | None, PRNGKeyArray | None],
-        monitor: Monitor,
-        progress: bool,
-    ) -> Solution:
-        noise_key, input_key = keys
-        return _scan(self, model, y0, inputs, monitor, grid, noise_key, input_key, progress)
+    def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
+        return _scan(self, model, problem)
 
 
 @eqx.filter_jit
-def _scan(integrator, model, y0, inputs, monitor, grid, noise_key, input_key, progress):
+def _scan(integrator, model, problem):
+    y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
+    noise_key, input_key = problem.keys
     t0, dt, n_steps = grid
     solver = integrator.solver
     y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
     as_flat = (lambda y: y) if noise_key is None else ravel
     stochastic_inputs = _inputs.is_stochastic(inputs)
-    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if progress else None
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if problem.progress else None
 
     def input_key_at(i):
         return jax.random.fold_in(input_key, i) if stochastic_inputs else None
