@@ -8,8 +8,15 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Int, PyTree
 
-from ._dynamics import State
+from ._dynamics import AbstractDynamics, AbstractSpiking, State
+from ._memory_budget import check_memory
 from ._validate import check_count
+
+
+def _nbytes(tree: PyTree) -> int:
+    """Bytes of one copy of `tree` (arrays or `jax.ShapeDtypeStruct`s)."""
+    leaves = jax.tree.leaves(tree)
+    return sum(int(np.prod(x.shape)) * np.dtype(x.dtype).itemsize for x in leaves)
 
 
 class Monitor(eqx.Module):
@@ -49,6 +56,42 @@ class Monitor(eqx.Module):
         check_count("every", self.every)
         if self.events is not None:
             check_count("events", self.events)
+
+    def recording_bytes(self, y0: State, spikes: PyTree | None, n_steps: int) -> int:
+        """The bytes a run of `n_steps` steps from `y0` records: the selected state
+        once per `every` steps (plus the final state), and for a spiking model with
+        spikes shaped like `spikes` (arrays or `jax.ShapeDtypeStruct`s) the dense
+        spikes, population rates, events and spike counts asked for."""
+        picked = jax.eval_shape(self.pick, y0)
+        total = (n_steps // self.every + 1) * _nbytes(picked)
+        if spikes is not None:
+            populations = len(jax.tree.leaves(spikes))
+            total += n_steps * _nbytes(spikes) if self.spikes else 0
+            total += 4 * n_steps * populations if self.rates else 0
+            total += 8 * (self.events or 0) * populations
+            total += 4 * sum(int(np.prod(s.shape)) for s in jax.tree.leaves(spikes))
+        return total
+
+    def check_memory(self, model: AbstractDynamics, y0: State, n_steps: int) -> None:
+        """Raise a `ValueError` (a `MemoryError` too) before compiling when the
+        recording of `n_steps` steps of `model` from `y0` cannot fit in memory (see
+        `BRAINJAX_MEMORY_BUDGET` in `brainjax._memory_budget`)."""
+        spiking = isinstance(model, AbstractSpiking)
+        spikes = jax.eval_shape(model.spike, y0) if spiking else None
+        nbytes = self.recording_bytes(y0, spikes, n_steps)
+        options = f"`every={self.every}`" + (f", `spikes={self.spikes}`" if spiking else "")
+        what = f"the recording of {n_steps} steps by `monitor` ({options})"
+        reduce = (
+            "Record less often (`Monitor(every=...)`), fewer variables "
+            "(`Monitor(select=lambda y: ...)`)"
+            + (
+                ", or replace dense spikes with `Monitor(spikes=False, events=..., rates=True)`"
+                if spiking and self.spikes
+                else ""
+            )
+            + ", or simulate in shorter pieces (`y0=sol.final`)."
+        )
+        check_memory(what, nbytes, reduce, device=True)
 
     def pick(self, y: State) -> PyTree:
         return y if self.select is None else self.select(y)

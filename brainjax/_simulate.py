@@ -99,6 +99,7 @@ def simulate(
         y0 = model.init(init_key)
     else:
         _check_y0(model, y0)
+    monitor.check_memory(model, y0, n_steps)  # fail fast on size, before compiling
     args0 = jax.eval_shape(
         lambda k: _inputs.evaluate(
             inputs, t0, dt=dt, key=k, state=_inputs.init_state(inputs, dt, k)

@@ -8,9 +8,14 @@ import jax
 import numpy as np
 from jaxtyping import PRNGKeyArray
 
+from .._memory_budget import check_memory
 from .._validate import check_count, check_finite, check_nonnegative
 from ..network._propagation import Dense, EventDriven
 from ._distributions import AbstractDistribution
+
+# Peak bytes per synapse while building: int64 indices as drawn, then int32 `pre`/`post`
+# and float32 `weight`/`delay`.
+_BYTES_PER_SYNAPSE = 32
 
 
 class Connections(NamedTuple):
@@ -99,6 +104,21 @@ class AbstractConnectivity(eqx.Module):
         if not isinstance(self.delay, AbstractDistribution):
             check_nonnegative("delay", self.delay)
 
+    def expected_synapses(self, n_pre: int, n_post: int, recurrent: bool) -> tuple[float, str]:
+        """`(count, how to reduce it)`: the number of synapses `build` will draw (an
+        upper estimate; `0.0` when unknown, then the size is not checked) and a hint
+        naming the parameters that set it. `build` refuses, before allocating, rules
+        whose synapses do not fit in memory (see `BRAINJAX_MEMORY_BUDGET`)."""
+        return 0.0, ""
+
+    def _check_size(self, n_pre: int, n_post: int, recurrent: bool) -> None:
+        count, reduce = self.expected_synapses(n_pre, n_post, recurrent)
+        what = (
+            f"{type(self).__name__} between n_pre={n_pre} and n_post={n_post} neurons "
+            f"(about {count:.3g} synapses x {_BYTES_PER_SYNAPSE} bytes)"
+        )
+        check_memory(what, count * _BYTES_PER_SYNAPSE, reduce)
+
     @abc.abstractmethod
     def _pairs(
         self, n_pre: int, n_post: int, rng: np.random.Generator, recurrent: bool
@@ -110,6 +130,7 @@ class AbstractConnectivity(eqx.Module):
         """Draw the synapses between `n_pre` and `n_post` neurons (`recurrent`: `pre`
         and `post` are the same population, so autapses are possible)."""
         n_pre, n_post = check_count("n_pre", n_pre), check_count("n_post", n_post)
+        self._check_size(n_pre, n_post, recurrent and n_pre == n_post)
         rng = _rng(key, self)
         pre, post = self._pairs(n_pre, n_post, rng, recurrent and n_pre == n_post)
         pre, post = pre.astype(np.int32, copy=False), post.astype(np.int32, copy=False)

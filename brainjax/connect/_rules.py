@@ -93,6 +93,10 @@ class FixedProb(AbstractConnectivity):
         self.p = _check_prob(p)
         self.weight, self.delay, self.autapses = weight, delay, autapses
 
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        n = n_pre * (n_post - 1 if recurrent and not self.autapses else n_post)
+        return n * self.p, f"Lower `p` (now {self.p!r}) or the population sizes."
+
     def _pairs(self, n_pre, n_post, rng, recurrent):
         skip = recurrent and not self.autapses
         width = max(1, int(n_post * self.p + 6.0 * math.sqrt(n_post) + 10))
@@ -117,6 +121,9 @@ class FixedInDegree(AbstractConnectivity):
         self.k = check_count("k", k)
         self.weight, self.delay, self.autapses = weight, delay, autapses
 
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        return float(n_post) * self.k, f"Lower `k` (now {self.k}) or `n_post`."
+
     def _pairs(self, n_pre, n_post, rng, recurrent):
         sources = _distinct(n_post, n_pre, self.k, rng, recurrent and not self.autapses)
         return sources.ravel(), np.repeat(np.arange(n_post), self.k)
@@ -135,6 +142,9 @@ class FixedOutDegree(AbstractConnectivity):
         self.k = check_count("k", k)
         self.weight, self.delay, self.autapses = weight, delay, autapses
 
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        return float(n_pre) * self.k, f"Lower `k` (now {self.k}) or `n_pre`."
+
     def _pairs(self, n_pre, n_post, rng, recurrent):
         targets = _distinct(n_pre, n_post, self.k, rng, recurrent and not self.autapses)
         return np.repeat(np.arange(n_pre), self.k), targets.ravel()
@@ -147,6 +157,9 @@ class OneToOne(AbstractConnectivity):
     """
 
     random = False
+
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        return float(min(n_pre, n_post)), "Use smaller populations."
 
     def _pairs(self, n_pre, n_post, rng, recurrent):
         if n_pre != n_post:
@@ -163,6 +176,10 @@ class AllToAll(AbstractConnectivity):
 
     random = False
     default_propagation = Dense()
+
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        reduce = "Use smaller populations, or a sparse rule (`FixedProb`, `FixedInDegree`)."
+        return float(n_pre) * n_post, reduce
 
     def _pairs(self, n_pre, n_post, rng, recurrent):
         pre = np.repeat(np.arange(n_pre), n_post)

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .._validate import check_count
-from ._checkpoint import FitResult, save_checkpoint
+from ._checkpoint import FitResult, check_writable, save_checkpoint
 from ._constraints import unwrap
 
 # A zero-argument function returning the current `FitResult` (built on demand).
@@ -70,7 +70,10 @@ class Progress(AbstractCallback):
 
 class Checkpoint(AbstractCallback):
     """Write a [`brainjax.fit.save_checkpoint`][] to `path` every `every` steps (when
-    the step counter reaches a multiple of `every`) and after the last step.
+    the step counter reaches a multiple of `every`) and after the last step. Each write
+    is atomic: a crash during a save leaves the previous checkpoint intact. Before the
+    first step it checks that `path`'s directory exists and is writable (`ValueError`
+    otherwise), so a bad path fails before training, not at the first save.
 
     **Example:**
 
@@ -85,6 +88,11 @@ class Checkpoint(AbstractCallback):
 
     def __check_init__(self):
         check_count("every", self.every)
+        if not isinstance(self.path, (str, Path)):
+            raise ValueError(f"`path` must be a str or a pathlib.Path, got {self.path!r}.")
+
+    def init(self, step, steps):
+        check_writable(self.path)
 
     def update(self, state, step, loss, current):
         if (step + 1) % self.every == 0:

@@ -8,7 +8,16 @@ from jaxtyping import Array, ArrayLike, Float, Int, Scalar
 
 from .._dynamics import AbstractAsynchronousEnergy, AbstractEnergy, AbstractSynchronousEnergy
 from .._validate import check_finite, check_positive, check_shape
-from ._storage import Bipolar, Hebbian, Rule, Units, check_patterns, check_rule, check_units
+from ._storage import (
+    Bipolar,
+    Hebbian,
+    Rule,
+    Units,
+    check_patterns,
+    check_rule,
+    check_units,
+    check_weights_size,
+)
 
 
 class ClassicalHopfield(AbstractSynchronousEnergy, AbstractAsynchronousEnergy):
@@ -62,6 +71,7 @@ class ClassicalHopfield(AbstractSynchronousEnergy, AbstractAsynchronousEnergy):
         n = patterns.shape[1]
         check_shape("threshold", threshold, n)
         check_finite("threshold", threshold)
+        check_weights_size("ClassicalHopfield", patterns)
         self.units = units
         self.weights = rule(patterns, units)
         self.threshold = jnp.broadcast_to(jnp.asarray(threshold, float), (n,))
@@ -115,6 +125,7 @@ class ContinuousHopfield(AbstractEnergy):
         rule = Hebbian() if rule is None else rule
         check_rule(rule)
         check_positive("gain", gain)
+        check_weights_size("ContinuousHopfield", patterns)
         self.weights = rule(patterns, Bipolar())
         self.gain = jnp.asarray(gain, float)
 

@@ -7,6 +7,7 @@ import numpy as np
 from jax.core import Tracer
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
+from .._memory_budget import check_memory
 from .._validate import check_finite
 
 
@@ -91,6 +92,11 @@ class Covariance(eqx.Module):
         if not isinstance(units, Binary):
             raise ValueError("`Covariance()` stores 0/1 patterns: use `units=Binary()`.")
         a = jnp.mean(patterns)
+        if not isinstance(a, Tracer) and not 0.0 < float(a) < 1.0:
+            raise ValueError(
+                "`Covariance()` needs patterns with both 0 and 1 entries (mean activity "
+                f"strictly between 0 and 1), got `patterns` with mean activity {float(a):g}."
+            )
         c = patterns - a
         return _zero_diagonal(c.T @ c / (patterns.shape[1] * a * (1.0 - a)))
 
@@ -151,6 +157,14 @@ def corrupt(
         raise ValueError(f"`flip` must be a probability in [0, 1], got {flip!r}.")
     flipped = jax.random.bernoulli(key, flip, patterns.shape)
     return jnp.where(flipped, units.low + 1.0 - patterns, patterns)
+
+
+def check_weights_size(model: str, patterns: Array) -> None:
+    """Refuse, before allocating, an `(n, n)` weight matrix that cannot fit in memory."""
+    n = patterns.shape[1]
+    what = f"{model} with n={n} units (building an (n, n) weight matrix: 3 x {n * n:.3g} x 4 bytes)"
+    reduce = "Store shorter patterns (fewer units `n`, the second axis of `patterns`)."
+    check_memory(what, 4.0 * n * n * 3, reduce, device=True)
 
 
 def check_rule(rule) -> None:

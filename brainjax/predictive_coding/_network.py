@@ -10,6 +10,7 @@ import numpy as np
 from jaxtyping import Array, Bool, Float, PRNGKeyArray, Scalar
 
 from .._dynamics import AbstractEnergy
+from .._memory_budget import check_memory, float_bytes
 from .._validate import check_count, check_positive
 
 Activities = tuple[Float[Array, "*batch n"], ...]
@@ -20,6 +21,13 @@ FreeMask = tuple[bool | Bool[Array, "*batch n"], ...]
 
 def _identity(x):
     return x
+
+
+def _check_size(sizes: tuple[int, ...]) -> None:
+    """Refuse, before allocating, layers whose parameters cannot fit in memory."""
+    count = sum(n_in * n_out + 2 * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+    what = f"PCNetwork(sizes={sizes}) ({count:.3g} parameters x {float_bytes()} bytes)"
+    check_memory(what, count * float_bytes(), "Use smaller layers in `sizes`.", device=True)
 
 
 class PCNetwork(AbstractEnergy):
@@ -100,6 +108,7 @@ class PCNetwork(AbstractEnergy):
                 f"({len(sizes) - 1}), got {precision!r}."
             )
         check_positive("precision", precisions)
+        _check_size(sizes)
         keys = jax.random.split(key, len(sizes) - 1)
         self.layers = tuple(
             eqx.nn.Linear(n_in, n_out, key=k) for n_in, n_out, k in zip(sizes, sizes[1:], keys)
