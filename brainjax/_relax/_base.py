@@ -49,17 +49,30 @@ class Relaxation(eqx.Module):
         return self.x
 
 
+class RelaxationProblem(eqx.Module):
+    """What [`brainjax.relax`][] asks a relaxation method to do, besides the model: its
+    arguments `x0`, `args`, `rtol`, `atol`, `max_steps`, `key` and `implicit` (`None`
+    for the method's default way of differentiating)."""
+
+    x0: State
+    args: Any
+    rtol: float
+    atol: float
+    max_steps: int
+    key: PRNGKeyArray | None
+    implicit: bool | None
+
+
 class AbstractRelaxation(eqx.Module):
     """How [`brainjax.relax`][] drives an energy model to a fixed point.
 
     Subclasses implement:
 
-    - `check(model, x0, key, implicit)`: raise a `ValueError` naming the model type
-      when this method cannot relax `model` (e.g. discrete updates the model does not
-      declare) or cannot honour `key` / `implicit`.
-    - `run(model, x0, args, *, rtol, atol, max_steps, key, implicit)`: relax `model`
-      from `x0` and return a [`brainjax.Relaxation`][]. `implicit` is `None` for the
-      method's default way of differentiating.
+    - `check(model, problem)`: raise a `ValueError` naming the model type when this
+      method cannot relax `model` (e.g. discrete updates the model does not declare)
+      or cannot honour `problem.key` / `problem.implicit`.
+    - `run(model, problem)`: relax `model` from `problem.x0` and return a
+      [`brainjax.Relaxation`][].
 
     Options that only one method honours are its fields (the Diffrax solver of
     [`brainjax.GradientFlow`][], the step of [`brainjax.FixedStep`][]); `relax` runs
@@ -67,24 +80,11 @@ class AbstractRelaxation(eqx.Module):
     """
 
     @abc.abstractmethod
-    def check(
-        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
-    ) -> None:
+    def check(self, model: AbstractEnergy, problem: RelaxationProblem) -> None:
         """Raise `ValueError` if this method cannot relax `model` with these options."""
 
     @abc.abstractmethod
-    def run(
-        self,
-        model: AbstractEnergy,
-        x0: State,
-        args: Any,
-        *,
-        rtol: float,
-        atol: float,
-        max_steps: int,
-        key: PRNGKeyArray | None,
-        implicit: bool | None,
-    ) -> Relaxation:
+    def run(self, model: AbstractEnergy, problem: RelaxationProblem) -> Relaxation:
         """Relax `model` from `x0` and return the [`brainjax.Relaxation`][]."""
 
     def _refuse(self, model: AbstractEnergy, why: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, PRNGKeyArray
+from jaxtyping import Array
 
 from .._dynamics import (
     AbstractAsynchronousEnergy,
@@ -15,7 +15,15 @@ from .._dynamics import (
     AbstractSynchronousEnergy,
     State,
 )
-from ._base import AbstractRelaxation, Relaxation, implicit_fixed_point, norm, pad, stop
+from ._base import (
+    AbstractRelaxation,
+    Relaxation,
+    RelaxationProblem,
+    implicit_fixed_point,
+    norm,
+    pad,
+    stop,
+)
 
 
 class Synchronous(AbstractRelaxation):
@@ -30,36 +38,21 @@ class Synchronous(AbstractRelaxation):
     method=bj.Synchronous())`.
     """
 
-    def check(
-        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
-    ) -> None:
-        del x0, key
+    def check(self, model: AbstractEnergy, problem: RelaxationProblem) -> None:
         if not isinstance(model, AbstractSynchronousEnergy):
             self._refuse(
                 model,
                 "it declares no synchronous `update` (it is no "
                 "brainjax.AbstractSynchronousEnergy); use brainjax.GradientFlow()",
             )
-        if implicit is False:
-            raise ValueError("`implicit=False` is available with `GradientFlow()` only.")
+        _check_implicit(problem)
 
-    def run(
-        self,
-        model: AbstractEnergy,
-        x0: State,
-        args: Any,
-        *,
-        rtol: float,
-        atol: float,
-        max_steps: int,
-        key: PRNGKeyArray | None,
-        implicit: bool | None,
-    ) -> Relaxation:
+    def run(self, model: AbstractEnergy, problem: RelaxationProblem) -> Relaxation:
         assert isinstance(model, AbstractSynchronousEnergy)  # `check` has refused others
-        frozen, frozen_args = stop((model, args))
+        frozen, frozen_args = stop((model, problem.args))
         step = lambda x, i: frozen.update(x, frozen_args)
-        out = _iterate(frozen, stop(x0), frozen_args, step, rtol, atol, max_steps)
-        return _attach_gradient(model, args, out, implicit)
+        out = _iterate(frozen, frozen_args, step, problem)
+        return _attach_gradient(model, problem, out)
 
 
 class Asynchronous(AbstractRelaxation):
@@ -76,10 +69,8 @@ class Asynchronous(AbstractRelaxation):
     **Example:** `bj.relax(net, noisy, method=bj.Asynchronous(), key=jax.random.key(0))`.
     """
 
-    def check(
-        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
-    ) -> None:
-        if key is None:
+    def check(self, model: AbstractEnergy, problem: RelaxationProblem) -> None:
+        if problem.key is None:
             raise ValueError("`key` is required by `Asynchronous()` (random unit order).")
         if not isinstance(model, AbstractAsynchronousEnergy):
             self._refuse(
@@ -87,57 +78,51 @@ class Asynchronous(AbstractRelaxation):
                 "it declares no unit-wise `update_unit` (it is no "
                 "brainjax.AbstractAsynchronousEnergy); use brainjax.GradientFlow()",
             )
-        if len(jax.tree.leaves(x0)) != 1:
+        if len(jax.tree.leaves(problem.x0)) != 1:
             raise ValueError("`Asynchronous()` needs a state that is a single array.")
-        if implicit is False:
-            raise ValueError("`implicit=False` is available with `GradientFlow()` only.")
+        _check_implicit(problem)
 
-    def run(
-        self,
-        model: AbstractEnergy,
-        x0: State,
-        args: Any,
-        *,
-        rtol: float,
-        atol: float,
-        max_steps: int,
-        key: PRNGKeyArray | None,
-        implicit: bool | None,
-    ) -> Relaxation:
+    def run(self, model: AbstractEnergy, problem: RelaxationProblem) -> Relaxation:
+        key = problem.key
         assert isinstance(model, AbstractAsynchronousEnergy) and key is not None
-        frozen, frozen_args = stop((model, args))
+        frozen, frozen_args = stop((model, problem.args))
 
         def step(x, i):
             order = jax.random.permutation(jax.random.fold_in(key, i), x.size)
             body = lambda k, y: frozen.update_unit(y, order[k], frozen_args)
             return jax.lax.fori_loop(0, x.size, body, x)
 
-        out = _iterate(frozen, stop(x0), frozen_args, step, rtol, atol, max_steps)
+        out = _iterate(frozen, frozen_args, step, problem)
         # A model with only `update_unit` has no smooth map to differentiate implicitly.
         if isinstance(model, AbstractSynchronousEnergy):
-            out = _attach_gradient(model, args, out, implicit)
+            out = _attach_gradient(model, problem, out)
         return out
+
+
+def _check_implicit(problem: RelaxationProblem) -> None:
+    if problem.implicit is False:
+        raise ValueError("`implicit=False` is available with `GradientFlow()` only.")
 
 
 def _attach_gradient(
-    model: AbstractSynchronousEnergy, args: Any, out: Relaxation, implicit: bool | None
+    model: AbstractSynchronousEnergy, problem: RelaxationProblem, out: Relaxation
 ) -> Relaxation:
-    if implicit is False:
+    if problem.implicit is False:
         return out
     fixed_map = lambda x, a: a[0].update(x, a[1])
-    return eqx.tree_at(lambda r: r.x, out, implicit_fixed_point(fixed_map, out.x, (model, args)))
+    x = implicit_fixed_point(fixed_map, out.x, (model, problem.args))
+    return eqx.tree_at(lambda r: r.x, out, x)
 
 
 def _iterate(
     model: AbstractEnergy,
-    x0: State,
     args: Any,
     step: Callable[[State, Array], State],
-    rtol: float,
-    atol: float,
-    max_steps: int,
+    problem: RelaxationProblem,
 ) -> Relaxation:
-    """Apply `step(x, i)` until it changes `x` by at most `atol + rtol * |x|`."""
+    """Apply `step(x, i)` from `problem.x0` (gradient stopped) until it changes `x` by
+    at most `atol + rtol * |x|`."""
+    x0, rtol, atol, max_steps = stop(problem.x0), problem.rtol, problem.atol, problem.max_steps
 
     def cond(carry):
         _, i, done, _ = carry

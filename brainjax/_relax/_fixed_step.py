@@ -1,16 +1,13 @@
 """`FixedStep`: a fixed number of explicit gradient steps on the energy (the inference of
 predictive coding)."""
 
-from typing import Any
-
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-from jaxtyping import PRNGKeyArray
 
-from .._dynamics import AbstractEnergy, State
+from .._dynamics import AbstractEnergy
 from .._validate import check_count, check_positive
-from ._base import AbstractRelaxation, Relaxation, norm
+from ._base import AbstractRelaxation, Relaxation, RelaxationProblem, norm
 
 
 class FixedStep(AbstractRelaxation):
@@ -38,29 +35,16 @@ class FixedStep(AbstractRelaxation):
         check_positive("step_size", self.step_size)
         check_count("steps", self.steps)
 
-    def check(
-        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
-    ) -> None:
-        del model, x0, key
-        if implicit is True:
+    def check(self, model: AbstractEnergy, problem: RelaxationProblem) -> None:
+        del model
+        if problem.implicit is True:
             raise ValueError(
                 "`implicit=True` is not available with `FixedStep()`: it backpropagates "
                 "through its steps (leave `implicit` unset)."
             )
 
-    def run(
-        self,
-        model: AbstractEnergy,
-        x0: State,
-        args: Any,
-        *,
-        rtol: float,
-        atol: float,
-        max_steps: int,
-        key: PRNGKeyArray | None,
-        implicit: bool | None,
-    ) -> Relaxation:
-        del max_steps, key, implicit
+    def run(self, model: AbstractEnergy, problem: RelaxationProblem) -> Relaxation:
+        x0, args = problem.x0, problem.args
         energy_grad = jax.value_and_grad(model.energy)
 
         def step(carry, _):
@@ -77,5 +61,5 @@ class FixedStep(AbstractRelaxation):
             energies=energies,
             ts=ts,
             num_steps=jnp.asarray(self.steps),
-            converged=change <= atol + rtol * norm(before),
+            converged=change <= problem.atol + problem.rtol * norm(before),
         )

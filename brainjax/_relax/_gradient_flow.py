@@ -1,16 +1,21 @@
 """`GradientFlow`: relax by integrating the model's continuous dynamics with Diffrax."""
 
-from typing import Any
-
 import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-from jaxtyping import PRNGKeyArray
 
-from .._dynamics import AbstractEnergy, State
+from .._dynamics import AbstractEnergy
 from .._validate import check_positive
-from ._base import AbstractRelaxation, Relaxation, implicit_fixed_point, norm, pad, stop
+from ._base import (
+    AbstractRelaxation,
+    Relaxation,
+    RelaxationProblem,
+    implicit_fixed_point,
+    norm,
+    pad,
+    stop,
+)
 
 
 class GradientFlow(AbstractRelaxation):
@@ -45,29 +50,16 @@ class GradientFlow(AbstractRelaxation):
     def __check_init__(self):
         check_positive("dt0", self.dt0)
 
-    def check(
-        self, model: AbstractEnergy, x0: State, key: PRNGKeyArray | None, implicit: bool | None
-    ) -> None:
-        del model, x0, key, implicit  # any energy model, either kind of gradient
+    def check(self, model: AbstractEnergy, problem: RelaxationProblem) -> None:
+        del model, problem  # any energy model, either kind of gradient
 
-    def run(
-        self,
-        model: AbstractEnergy,
-        x0: State,
-        args: Any,
-        *,
-        rtol: float,
-        atol: float,
-        max_steps: int,
-        key: PRNGKeyArray | None,
-        implicit: bool | None,
-    ) -> Relaxation:
-        del key
-        implicit = True if implicit is None else implicit
-        out = self._flow(model, x0, args, rtol, atol, max_steps, implicit)
+    def run(self, model: AbstractEnergy, problem: RelaxationProblem) -> Relaxation:
+        p = problem
+        implicit = True if p.implicit is None else p.implicit
+        out = self._flow(model, p.x0, p.args, p.rtol, p.atol, p.max_steps, implicit)
         if implicit:
             fixed_map = lambda x, a: jax.tree.map(jnp.add, x, a[0].vector_field(0.0, x, a[1]))
-            x = implicit_fixed_point(fixed_map, out.x, (model, args))
+            x = implicit_fixed_point(fixed_map, out.x, (model, p.args))
             out = eqx.tree_at(lambda r: r.x, out, x)
         return out
 

@@ -8,7 +8,7 @@ from jaxtyping import PRNGKeyArray
 
 from .._dynamics import AbstractEnergy, State
 from .._validate import check_count, check_nonnegative
-from ._base import AbstractRelaxation, Relaxation
+from ._base import AbstractRelaxation, Relaxation, RelaxationProblem
 from ._gradient_flow import GradientFlow
 
 
@@ -87,12 +87,11 @@ def relax(
     check_nonnegative("atol", atol)
     max_steps = check_count("max_steps", max_steps)
     _check_state(model, x0, args)
-    method.check(model, x0, key, implicit)
-    return _run(method, model, x0, args, rtol, atol, max_steps, key, implicit)
+    problem = RelaxationProblem(x0, args, rtol, atol, max_steps, key, implicit)
+    method.check(model, problem)
+    return _run(method, model, problem)
 
 
 @eqx.filter_jit
-def _run(method, model, x0, args, rtol, atol, max_steps, key, implicit) -> Relaxation:
-    return method.run(
-        model, x0, args, rtol=rtol, atol=atol, max_steps=max_steps, key=key, implicit=implicit
-    )
+def _run(method, model, problem) -> Relaxation:
+    return method.run(model, problem)
