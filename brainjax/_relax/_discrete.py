@@ -15,15 +15,8 @@ from .._dynamics import (
     AbstractSynchronousEnergy,
     State,
 )
-from ._base import (
-    AbstractRelaxation,
-    Relaxation,
-    RelaxationProblem,
-    implicit_fixed_point,
-    norm,
-    pad,
-    stop,
-)
+from ._base import AbstractRelaxation, Relaxation, RelaxationProblem
+from ._tree import implicit_fixed_point, norm, pad, stop
 
 
 class Synchronous(AbstractRelaxation):

@@ -7,7 +7,8 @@ import jax.numpy as jnp
 
 from .._dynamics import AbstractEnergy
 from .._validate import check_count, check_positive
-from ._base import AbstractRelaxation, Relaxation, RelaxationProblem, norm
+from ._base import AbstractRelaxation, Relaxation, RelaxationProblem
+from ._tree import norm
 
 
 class FixedStep(AbstractRelaxation):

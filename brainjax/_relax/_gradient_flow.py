@@ -7,15 +7,8 @@ import jax.numpy as jnp
 
 from .._dynamics import AbstractEnergy
 from .._validate import check_positive
-from ._base import (
-    AbstractRelaxation,
-    Relaxation,
-    RelaxationProblem,
-    implicit_fixed_point,
-    norm,
-    pad,
-    stop,
-)
+from ._base import AbstractRelaxation, Relaxation, RelaxationProblem
+from ._tree import implicit_fixed_point, norm, pad, stop
 
 
 class GradientFlow(AbstractRelaxation):

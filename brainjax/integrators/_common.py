@@ -65,9 +65,16 @@ def setup_terms(model, y0, inputs, noise_key, make_brownian):
     return y_start, unravel, _terms(model, inputs, unravel, noise_key, brownian)
 
 
-def unsafe_brownian(noise_key):
-    """Fixed-step Brownian increments (cheap; valid for the scans' constant steps)."""
-    return lambda shape: diffrax.UnsafeBrownianPath(shape=shape, key=noise_key)
+def scan_start(model, problem):
+    """`(y_start, as_state, terms, meter)` of the fixed-step scans: the terms of
+    `setup_terms` with fixed-step Brownian increments (cheap; valid for constant steps)
+    and a progress meter when `problem.progress` (else `None`)."""
+    noise_key, _ = problem.keys
+    _, _, n_steps = problem.grid
+    brownian = lambda shape: diffrax.UnsafeBrownianPath(shape=shape, key=noise_key)
+    y_start, as_state, terms = setup_terms(model, problem.y0, problem.inputs, noise_key, brownian)
+    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if problem.progress else None
+    return y_start, as_state, terms, meter
 
 
 def record_times(monitor, grid):

@@ -19,8 +19,7 @@ from ._common import (
     check_solver,
     record_times,
     reject_stochastic_inputs,
-    setup_terms,
-    unsafe_brownian,
+    scan_start,
     with_final,
 )
 
@@ -67,7 +66,6 @@ class DelayScan(AbstractIntegrator):
 @eqx.filter_jit
 def _delayed_scan(integrator, model, problem):
     y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
-    noise_key, _ = problem.keys
     t0, dt, n_steps = grid
     solver = integrator.solver
     lags = np.rint(np.asarray(model.delays, dtype=float) / dt).astype(np.int32)
@@ -76,8 +74,7 @@ def _delayed_scan(integrator, model, problem):
     # past[i, j] = output j as pushed lags[i, j] steps ago (lag 0: this step's output).
     history = RingBuffer.constant(model.output(y0), depth=int(lags.max()) + 1)
     index = history.lag_index(lags, np.broadcast_to(np.arange(n), lags.shape))
-    y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
-    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if problem.progress else None
+    y_start, as_state, terms, meter = scan_start(model, problem)
 
     def args_at(t, past):
         return DelayedArgs(input=_inputs.evaluate(inputs, t, dt=dt), past=past)

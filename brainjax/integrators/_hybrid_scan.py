@@ -17,8 +17,7 @@ from ._common import (
     check_solver,
     ravel,
     record_times,
-    setup_terms,
-    unsafe_brownian,
+    scan_start,
     with_final,
 )
 
@@ -85,10 +84,9 @@ def _scan(integrator, model, problem):
     noise_key, input_key = problem.keys
     t0, dt, n_steps = grid
     solver = integrator.solver
-    y_start, as_state, terms = setup_terms(model, y0, inputs, noise_key, unsafe_brownian(noise_key))
+    y_start, as_state, terms, meter = scan_start(model, problem)
     as_flat = (lambda y: y) if noise_key is None else ravel
     stochastic_inputs = _inputs.is_stochastic(inputs)
-    meter = diffrax.TqdmProgressMeter(max(1, n_steps // 50)) if problem.progress else None
 
     def input_key_at(i):
         return jax.random.fold_in(input_key, i) if stochastic_inputs else None
