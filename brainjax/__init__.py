@@ -42,6 +42,7 @@ from ._relax import (
 )
 from ._simulate import simulate as simulate
 from ._solution import Solution as Solution
+from ._validate import deprecated_names as _deprecated_names
 from .network import Network as Network, NetworkState as NetworkState, Projection as Projection
 
 try:
@@ -51,19 +52,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {
-    "ExactSolution": ("brainjax.Solution", Solution),
-    "Dale": ("brainjax.fit.Dale", fit.Dale),
-}
-
-
-def __getattr__(name: str):
-    if name in _DEPRECATED:
-        import warnings
-
-        new, value = _DEPRECATED[name]
-        warnings.warn(
-            f"`brainjax.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
-        )
-        return value
-    raise AttributeError(f"module 'brainjax' has no attribute {name!r}")
+__getattr__ = _deprecated_names(
+    "brainjax",
+    {
+        "ExactSolution": ("brainjax.Solution", Solution),
+        "Dale": ("brainjax.fit.Dale", fit.Dale),
+    },
+)

@@ -63,16 +63,20 @@ def check_shape(name: str, value: Any, n: int) -> None:
         raise ValueError(f"`{name}` must be a scalar or have shape ({n},), got shape {shape}.")
 
 
-def deprecated_names(module: str, names: dict[str, tuple[str, Any]]) -> Callable[[str], Any]:
+def deprecated_names(
+    module: str, names: dict[str, tuple[str, Any]], note: str = ""
+) -> Callable[[str], Any]:
     """A module `__getattr__` serving renamed public names for one release:
     `names` maps each old name to `(new public name, object)`; accessing an old name
-    emits a `DeprecationWarning` and returns the object."""
+    emits a `DeprecationWarning` (ending with `note`) and returns the object."""
 
     def __getattr__(name: str) -> Any:
         if name in names:
             new, value = names[name]
             warnings.warn(
-                f"`{module}.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
+                f"`{module}.{name}` is deprecated; use `{new}`{note}.",
+                DeprecationWarning,
+                stacklevel=2,
             )
             return value
         raise AttributeError(f"module {module!r} has no attribute {name!r}")

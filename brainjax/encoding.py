@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from ._validate import check_count, check_positive
+from ._validate import check_count, check_positive, deprecated_names
 from .inputs import SpikeTrain as _SpikeTrain
 
 __all__ = [
@@ -150,22 +150,11 @@ def first_spike_time(
 
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {
-    "Poisson": ("brainjax.encoding.PoissonEncoder", PoissonEncoder),
-    "Latency": ("brainjax.encoding.LatencyEncoder", LatencyEncoder),
-    "SpikeTrain": ("brainjax.inputs.SpikeTrain", _SpikeTrain),
-}
-
-
-def __getattr__(name: str):
-    if name in _DEPRECATED:
-        import warnings
-
-        new, value = _DEPRECATED[name]
-        warnings.warn(
-            f"`brainjax.encoding.{name}` is deprecated; use `{new}`.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return value
-    raise AttributeError(f"module 'brainjax.encoding' has no attribute {name!r}")
+__getattr__ = deprecated_names(
+    "brainjax.encoding",
+    {
+        "Poisson": ("brainjax.encoding.PoissonEncoder", PoissonEncoder),
+        "Latency": ("brainjax.encoding.LatencyEncoder", LatencyEncoder),
+        "SpikeTrain": ("brainjax.inputs.SpikeTrain", _SpikeTrain),
+    },
+)

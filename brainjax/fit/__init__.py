@@ -2,6 +2,7 @@
 from public layers (`make_step`, `batches`, callbacks), losses for neuroscience
 targets, parameter constraints (including Dale's law) and checkpoints."""
 
+from .._validate import deprecated_names
 from ..analysis import _fc, _spectra
 from ._batches import batches as batches
 from ._callbacks import (
@@ -64,23 +65,14 @@ __all__ = [
 ]
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {
-    "functional_connectivity": (
-        "brainjax.analysis.functional_connectivity",
-        _fc.functional_connectivity,
-    ),
-    "fc_correlation": ("brainjax.analysis.fc_correlation", _fc.fc_correlation),
-    "power_spectrum": ("brainjax.analysis.power_spectrum", _spectra.power_spectrum),
-}
-
-
-def __getattr__(name: str):
-    if name in _DEPRECATED:
-        import warnings
-
-        new, value = _DEPRECATED[name]
-        warnings.warn(
-            f"`brainjax.fit.{name}` is deprecated; use `{new}`.", DeprecationWarning, stacklevel=2
-        )
-        return value
-    raise AttributeError(f"module 'brainjax.fit' has no attribute {name!r}")
+__getattr__ = deprecated_names(
+    "brainjax.fit",
+    {
+        "functional_connectivity": (
+            "brainjax.analysis.functional_connectivity",
+            _fc.functional_connectivity,
+        ),
+        "fc_correlation": ("brainjax.analysis.fc_correlation", _fc.fc_correlation),
+        "power_spectrum": ("brainjax.analysis.power_spectrum", _spectra.power_spectrum),
+    },
+)

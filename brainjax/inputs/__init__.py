@@ -23,6 +23,7 @@ Example:
     (300.0, 0.0)
 """
 
+from .._validate import deprecated_names
 from ._base import (
     AbstractInput as AbstractInput,
     AbstractStatelessInput as AbstractStatelessInput,
@@ -61,18 +62,7 @@ __all__ = [
 ]
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {"AbstractStatefulInput": ("brainjax.inputs.AbstractInput", AbstractInput)}
-
-
-def __getattr__(name: str):
-    if name in _DEPRECATED:
-        import warnings
-
-        new, value = _DEPRECATED[name]
-        warnings.warn(
-            f"`brainjax.inputs.{name}` is deprecated; use `{new}`.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return value
-    raise AttributeError(f"module 'brainjax.inputs' has no attribute {name!r}")
+__getattr__ = deprecated_names(
+    "brainjax.inputs",
+    {"AbstractStatefulInput": ("brainjax.inputs.AbstractInput", AbstractInput)},
+)

@@ -4,6 +4,7 @@
 coding through [`brainjax.fit.fit`][]."""
 
 from .._relax import FixedStep as FixedStep, Relaxation as _Relaxation
+from .._validate import deprecated_names
 from ._inference import Clamped as Clamped, infer as infer
 from ._learning import (
     IPC as IPC,
@@ -28,19 +29,8 @@ __all__ = [
 ]
 
 # Deprecated names (one release): name -> (new name, object).
-_DEPRECATED = {"Inference": ("brainjax.Relaxation", _Relaxation)}
-
-
-def __getattr__(name: str):
-    if name in _DEPRECATED:
-        import warnings
-
-        new, value = _DEPRECATED[name]
-        warnings.warn(
-            f"`brainjax.predictive_coding.{name}` is deprecated; use `{new}` (its `x` is the "
-            "former `activities`).",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return value
-    raise AttributeError(f"module 'brainjax.predictive_coding' has no attribute {name!r}")
+__getattr__ = deprecated_names(
+    "brainjax.predictive_coding",
+    {"Inference": ("brainjax.Relaxation", _Relaxation)},
+    note=" (its `x` is the former `activities`)",
+)
