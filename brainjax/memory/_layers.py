@@ -13,6 +13,20 @@ def _retrieve(beta, queries, keys, values):
     return jax.nn.softmax(beta * queries @ keys.T, axis=-1) @ values
 
 
+def _start(
+    beta: float | None, key: PRNGKeyArray, key_size: int, out_size: int, **sizes: int
+) -> tuple[Array, Array]:
+    """Check the sizes (integers >= 1); return `beta` as an array (default
+    `1/sqrt(key_size)`) and three keys for the query, key and value parameters."""
+    for name, value in {**sizes, "key_size": key_size, "out_size": out_size}.items():
+        check_count(name, value)
+    return _beta(beta, key_size), jax.random.split(key, 3)
+
+
+def _linear(in_size: int, out_size: int, key: PRNGKeyArray) -> eqx.nn.Linear:
+    return eqx.nn.Linear(in_size, out_size, use_bias=False, key=key)
+
+
 def _beta(beta: float | None, key_size: int) -> Array:
     value = 1.0 / jnp.sqrt(key_size) if beta is None else beta
     check_positive("beta", value)
@@ -48,18 +62,12 @@ class HopfieldAttention(eqx.Module):
         beta: float | None = None,
         key: PRNGKeyArray,
     ):
-        for name, value in (
-            ("state_size", state_size),
-            ("stored_size", stored_size),
-            ("key_size", key_size),
-            ("out_size", out_size),
-        ):
-            check_count(name, value)
-        self.beta = _beta(beta, key_size)
-        kq, kk, kv = jax.random.split(key, 3)
-        self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
-        self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
-        self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
+        self.beta, (kq, kk, kv) = _start(
+            beta, key, key_size, out_size, state_size=state_size, stored_size=stored_size
+        )
+        self.query = _linear(state_size, key_size, kq)
+        self.key = _linear(stored_size, key_size, kk)
+        self.value = _linear(stored_size, out_size, kv)
 
     def __call__(
         self, state: Float[Array, "s state"], stored: Float[Array, "p stored"]
@@ -96,18 +104,12 @@ class HopfieldPooling(eqx.Module):
         beta: float | None = None,
         key: PRNGKeyArray,
     ):
-        for name, value in (
-            ("stored_size", stored_size),
-            ("num_queries", num_queries),
-            ("key_size", key_size),
-            ("out_size", out_size),
-        ):
-            check_count(name, value)
-        self.beta = _beta(beta, key_size)
-        kq, kk, kv = jax.random.split(key, 3)
+        self.beta, (kq, kk, kv) = _start(
+            beta, key, key_size, out_size, stored_size=stored_size, num_queries=num_queries
+        )
         self.queries = jax.random.normal(kq, (num_queries, key_size)) / jnp.sqrt(key_size)
-        self.key = eqx.nn.Linear(stored_size, key_size, use_bias=False, key=kk)
-        self.value = eqx.nn.Linear(stored_size, out_size, use_bias=False, key=kv)
+        self.key = _linear(stored_size, key_size, kk)
+        self.value = _linear(stored_size, out_size, kv)
 
     def __call__(self, stored: Float[Array, "p stored"]) -> Float[Array, "s out"]:
         k, v = stored @ self.key.weight.T, stored @ self.value.weight.T
@@ -139,16 +141,10 @@ class HopfieldLayer(eqx.Module):
         beta: float | None = None,
         key: PRNGKeyArray,
     ):
-        for name, value in (
-            ("state_size", state_size),
-            ("num_patterns", num_patterns),
-            ("key_size", key_size),
-            ("out_size", out_size),
-        ):
-            check_count(name, value)
-        self.beta = _beta(beta, key_size)
-        kq, kk, kv = jax.random.split(key, 3)
-        self.query = eqx.nn.Linear(state_size, key_size, use_bias=False, key=kq)
+        self.beta, (kq, kk, kv) = _start(
+            beta, key, key_size, out_size, state_size=state_size, num_patterns=num_patterns
+        )
+        self.query = _linear(state_size, key_size, kq)
         self.keys = jax.random.normal(kk, (num_patterns, key_size)) / jnp.sqrt(key_size)
         self.values = jax.random.normal(kv, (num_patterns, out_size)) / jnp.sqrt(out_size)
 
