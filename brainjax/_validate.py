@@ -63,6 +63,27 @@ def check_shape(name: str, value: Any, n: int) -> None:
         raise ValueError(f"`{name}` must be a scalar or have shape ({n},), got shape {shape}.")
 
 
+def check_parameters(
+    model: Any,
+    names: tuple[str, ...],
+    positive: tuple[str, ...] = (),
+    nonnegative: tuple[str, ...] = (),
+) -> None:
+    """Raise `ValueError` unless `model.n` is a count and every parameter in `names` is
+    a finite scalar or `(n,)` array (`None` is skipped), positive / non-negative where
+    named."""
+    n = check_count("n", model.n)
+    for name in names:
+        value = getattr(model, name)
+        if value is not None:
+            check_shape(name, value, n)
+            check_finite(name, value)
+    for name in positive:
+        check_positive(name, getattr(model, name))
+    for name in nonnegative:
+        check_nonnegative(name, getattr(model, name))
+
+
 def deprecated_names(
     module: str, names: dict[str, tuple[str, Any]], note: str = ""
 ) -> Callable[[str], Any]:

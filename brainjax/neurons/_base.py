@@ -8,39 +8,11 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
-from .._validate import (
-    _concrete,
-    check_count,
-    check_finite,
-    check_nonnegative,
-    check_positive,
-    check_shape,
-)
+from .._validate import _concrete, check_parameters as check_parameters
 
 # Refractory countdowns are compared with this (ms) rather than 0, so that float32
 # round-off in `t_ref - k * dt` does not add a spurious extra step.
 _REFRACTORY_TOL = 1e-4
-
-
-def check_parameters(
-    model: Any,
-    names: tuple[str, ...],
-    positive: tuple[str, ...] = (),
-    nonnegative: tuple[str, ...] = (),
-) -> None:
-    """Raise `ValueError` unless `model.n` is a count and every parameter in `names` is
-    a finite scalar or `(n,)` array (`None` is skipped), positive / non-negative where
-    named."""
-    n = check_count("n", model.n)
-    for name in names:
-        value = getattr(model, name)
-        if value is not None:
-            check_shape(name, value, n)
-            check_finite(name, value)
-    for name in positive:
-        check_positive(name, getattr(model, name))
-    for name in nonnegative:
-        check_nonnegative(name, getattr(model, name))
 
 
 def full(value: Any, n: int) -> Float[Array, " n"]:

@@ -3,7 +3,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_finite, check_nonnegative, check_positive, check_shape
+from .._validate import check_nonnegative, check_parameters
 
 
 class FitzHughNagumoState(eqx.Module):
@@ -51,12 +51,8 @@ class FitzHughNagumo(AbstractDynamics):
     w_init: Float[ArrayLike, "..."] = -0.6
 
     def __check_init__(self):
-        check_count("n", self.n)
-        for name in ("a", "b", "tau", "I", "v_init", "w_init"):
-            check_shape(name, getattr(self, name), self.n)
-            check_finite(name, getattr(self, name))
-        check_positive("tau", self.tau)
-        check_nonnegative("b", self.b)
+        names = ("a", "b", "tau", "I", "v_init", "w_init")
+        check_parameters(self, names, positive=("tau",), nonnegative=("b",))
         if self.noise is not None:
             check_nonnegative("noise", self.noise)
 

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_finite, check_nonnegative, check_positive, check_shape
+from .._validate import check_nonnegative, check_parameters
 
 
 class JansenRitState(eqx.Module):
@@ -64,12 +64,11 @@ class JansenRit(AbstractDynamics):
     noise: Float[ArrayLike, ""] | None = None
 
     def __check_init__(self):
-        check_count("n", self.n)
-        for name in ("A", "B", "a", "b", "C", "e0", "v0", "r", "p"):
-            check_shape(name, getattr(self, name), self.n)
-            check_finite(name, getattr(self, name))
-        for name in ("A", "B", "a", "b", "C", "e0", "r"):
-            check_positive(name, getattr(self, name))
+        check_parameters(
+            self,
+            ("A", "B", "a", "b", "C", "e0", "v0", "r", "p"),
+            positive=("A", "B", "a", "b", "C", "e0", "r"),
+        )
         if self.noise is not None:
             check_nonnegative("noise", self.noise)
 

@@ -4,7 +4,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_finite, check_nonnegative, check_shape
+from .._validate import check_finite, check_nonnegative, check_parameters, check_shape
 from ._network import check_connectivity
 
 
@@ -55,10 +55,7 @@ class Hopf(AbstractDynamics):
     y_init: Float[ArrayLike, "..."] = 0.0
 
     def __check_init__(self):
-        check_count("n", self.n)
-        for name in ("a", "frequency", "x_init", "y_init"):
-            check_shape(name, getattr(self, name), self.n)
-            check_finite(name, getattr(self, name))
+        check_parameters(self, ("a", "frequency", "x_init", "y_init"))
         check_finite("coupling", self.coupling)
         if self.weights is not None:
             check_connectivity("weights", self.weights, self.n)

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_finite, check_nonnegative, check_positive, check_shape
+from .._validate import check_nonnegative, check_parameters
 
 
 class WilsonCowanState(eqx.Module):
@@ -70,31 +70,10 @@ class WilsonCowan(AbstractDynamics):
     i_init: Float[ArrayLike, "..."] = 0.05
 
     def __check_init__(self):
-        check_count("n", self.n)
-        for name in (
-            "tau_e",
-            "tau_i",
-            "c_ee",
-            "c_ei",
-            "c_ie",
-            "c_ii",
-            "a_e",
-            "a_i",
-            "theta_e",
-            "theta_i",
-            "r_e",
-            "r_i",
-            "p_e",
-            "p_i",
-            "e_init",
-            "i_init",
-        ):
-            check_shape(name, getattr(self, name), self.n)
-            check_finite(name, getattr(self, name))
-        for name in ("tau_e", "tau_i", "a_e", "a_i"):
-            check_positive(name, getattr(self, name))
-        for name in ("r_e", "r_i"):
-            check_nonnegative(name, getattr(self, name))
+        names = ("tau_e", "tau_i", "c_ee", "c_ei", "c_ie", "c_ii", "a_e", "a_i", "theta_e")
+        names += ("theta_i", "r_e", "r_i", "p_e", "p_i", "e_init", "i_init")
+        positive, nonnegative = ("tau_e", "tau_i", "a_e", "a_i"), ("r_e", "r_i")
+        check_parameters(self, names, positive=positive, nonnegative=nonnegative)
         if self.noise is not None:
             check_nonnegative("noise", self.noise)
 
