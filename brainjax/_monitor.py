@@ -54,6 +54,8 @@ class Monitor(eqx.Module):
 
     def __check_init__(self):
         check_count("every", self.every)
+        if self.select is not None and not callable(self.select):
+            raise ValueError(f"`select` must be a function `state -> PyTree`, got {self.select!r}.")
         if self.events is not None:
             check_count("events", self.events)
 

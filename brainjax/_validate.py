@@ -14,9 +14,12 @@ import numpy as np
 from jax.core import Tracer
 
 
-def _concrete(value: Any) -> np.ndarray | None:
-    if any(isinstance(leaf, Tracer) for leaf in jax.tree.leaves(value)):
+def _concrete(value: Any, name: str | None = None) -> np.ndarray | None:
+    leaves = jax.tree.leaves(value)
+    if any(isinstance(leaf, Tracer) for leaf in leaves):
         return None
+    if name is not None and any(isinstance(leaf, (str, bytes)) for leaf in leaves):
+        raise ValueError(f"`{name}` must be a number or an array, got the string {value!r}.")
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -30,21 +33,21 @@ def _describe(value: Any) -> str:
 
 def check_positive(name: str, value: Any) -> None:
     """Raise `ValueError` unless every element of `value` is finite and > 0."""
-    array = _concrete(value)
+    array = _concrete(value, name)
     if array is not None and not (np.all(np.isfinite(array)) and np.all(array > 0)):
         raise ValueError(f"`{name}` must be positive and finite, got {_describe(array)}.")
 
 
 def check_nonnegative(name: str, value: Any) -> None:
     """Raise `ValueError` unless every element of `value` is finite and >= 0."""
-    array = _concrete(value)
+    array = _concrete(value, name)
     if array is not None and not (np.all(np.isfinite(array)) and np.all(array >= 0)):
         raise ValueError(f"`{name}` must be non-negative and finite, got {_describe(array)}.")
 
 
 def check_finite(name: str, value: Any) -> None:
     """Raise `ValueError` if any element of `value` is NaN or infinite."""
-    array = _concrete(value)
+    array = _concrete(value, name)
     if array is not None and not np.all(np.isfinite(array)):
         raise ValueError(f"`{name}` must be finite, got {_describe(array)}.")
 

@@ -119,6 +119,7 @@ class AdEx(AbstractSpiking):
             nonnegative=("t_ref",),
         )
         check_above("v_peak", self.v_peak, "v_th", self.v_th)
+        check_above("v_peak", self.v_peak, "v_reset", self.v_reset)  # else it fires every step
 
     @classmethod
     def _naud(cls, name: str, n: int, overrides: dict) -> "AdEx":

@@ -89,6 +89,7 @@ class ExpIF(AbstractSpiking):
             nonnegative=("t_ref",),
         )
         check_above("v_peak", self.v_peak, "v_th", self.v_th)
+        check_above("v_peak", self.v_peak, "v_reset", self.v_reset)  # else it fires every step
 
     def init(self, key: PRNGKeyArray | None = None) -> ExpIFState:
         v = self.v_rest if self.v_init is None else self.v_init

@@ -5,7 +5,7 @@ from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_parameters, full
+from ._base import check_above, check_parameters, full
 
 
 class IzhikevichState(eqx.Module):
@@ -73,6 +73,7 @@ class Izhikevich(AbstractSpiking):
 
     def __check_init__(self):
         check_parameters(self, ("a", "b", "c", "d", "v_peak", "v_init"), positive=("a",))
+        check_above("v_peak", self.v_peak, "c", self.c)  # else it fires every step
 
     @classmethod
     def regular_spiking(cls, n: int, **overrides) -> "Izhikevich":

@@ -5,7 +5,7 @@ from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractSpiking
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_parameters, full, refractory_flow, spike_reset
+from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
 
 
 class LIFState(eqx.Module):
@@ -66,6 +66,7 @@ class LIF(AbstractSpiking):
     def __check_init__(self):
         names = ("tau_m", "c_m", "v_rest", "v_reset", "v_th", "t_ref", "v_init")
         check_parameters(self, names, positive=("tau_m", "c_m"), nonnegative=("t_ref",))
+        check_above("v_th", self.v_th, "v_reset", self.v_reset)  # else it fires every step
 
     def init(self, key: PRNGKeyArray | None = None) -> LIFState:
         v = self.v_rest if self.v_init is None else self.v_init
