@@ -13,7 +13,7 @@ from .._dynamics import AbstractSpiking
 from .._validate import check_positive
 from ._plasticity import plastic_init, plastic_update, with_plastic_weights
 from ._projection import BuiltProjection, Projection
-from ._propagation import EventDriven, dense_pass, event_driven, event_pass
+from ._propagation import EventDriven, Line, dense_pass, event_push
 from ._ring_buffer import RingBuffer
 
 Spikes = dict[str, Float[Array, " n"]]
@@ -246,19 +246,21 @@ class Network(AbstractSpiking):
             else:
                 lines[k] = dense_pass(lines[k], proj.weights, sent[k], *_lags(proj))
         for (pre, size), members in groups.items():
-
-            def chunk(bufs, rows, members=members):
-                out = []
-                for k, b in zip(members, bufs):
-                    p = projections[k]
-                    scale = None if p.stp is None else sent[k]
-                    out.append(event_pass(b, p.weights, p.targets, rows, scale, *_lags(p)))
-                return tuple(out)
-
-            active = jax.lax.stop_gradient(spikes[pre]) != 0
-            out = event_driven(active, size, chunk, [lines[k] for k in members])
-            for k, b in zip(members, out):
-                lines[k] = b
+            members_p = [projections[k] for k in members]
+            datas = event_push(
+                size,
+                tuple(_line(p, lines[k]) for k, p in zip(members, members_p)),
+                jax.lax.stop_gradient(spikes[pre]) != 0,
+                tuple(lines[k].data for k in members),
+                tuple(lines[k].head for k in members),
+                tuple(sent[k] for k in members),
+                tuple(p.weights for p in members_p),
+                tuple(_index(p) for p in members_p),
+                tuple(p.degrees for p in members_p),
+            )
+            for k, data in zip(members, datas):
+                b = lines[k]
+                lines[k] = RingBuffer(data, b.head, b.depth, b.width, b.mirrored)
         return lines
 
     def _deliver(self, synapses: tuple, lines: list[RingBuffer]) -> tuple[tuple, tuple]:
@@ -286,3 +288,17 @@ class Network(AbstractSpiking):
 def _lags(proj: BuiltProjection) -> tuple[int, Array | None]:
     """`(lag, slots)`: the common lag in steps, or per-synapse ring-buffer slots."""
     return (0, None) if proj.steps is None else (proj.steps.lag, proj.steps.slots)
+
+
+def _line(proj: BuiltProjection, buffer: RingBuffer) -> Line:
+    """The static layout of an event-driven projection's delay line."""
+    lag, slots = _lags(proj)
+    return Line(buffer.depth, buffer.width, lag, slots is not None)
+
+
+def _index(proj: BuiltProjection) -> Array:
+    """Per synapse: its target, or (heterogeneous delays) its ring-buffer slot."""
+    _, slots = _lags(proj)
+    index = proj.targets if slots is None else slots
+    assert index is not None  # event-driven projections always hold targets
+    return index

@@ -114,12 +114,12 @@ class Projection(eqx.Module):
                     f"`weights` of projection {where} must have shape {(n_pre, n_post)}, "
                     f"got {self.connectivity.shape}."
                 )
-            return self._built(self.connectivity, None, None, n_post, (0.0, 0.0))
+            return self._built(self.connectivity, None, None, n_post, (0.0, 0.0), None)
         conn = self.connectivity.build(n_pre, n_post, self.key, recurrent=self.pre == self.post)
         span = (float(conn.delay.min()), float(conn.delay.max())) if conn.delay.size else (0.0, 0.0)
         uniform = conn.delay.size == 0 or bool(np.all(conn.delay == conn.delay[0]))
         if dense:
-            weights, targets = conn.to_dense(), None
+            weights, targets, degrees = conn.to_dense(), None, None
             grid = None
             if not uniform:
                 grid = np.zeros((n_pre, n_post), np.float32)
@@ -131,6 +131,7 @@ class Projection(eqx.Module):
                     )
         else:
             counts = np.bincount(conn.pre, minlength=n_pre)
+            degrees = np.append(counts, 0).astype(np.int32)  # + the padding row
             width = max(int(counts.max(initial=0)), 1)
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             col = np.arange(conn.pre.size) - starts[conn.pre]
@@ -143,12 +144,16 @@ class Projection(eqx.Module):
                 grid = np.zeros((n_pre + 1, width), np.float32)
                 grid[conn.pre, col] = conn.delay
         as_jnp = lambda a: None if a is None else jnp.asarray(a)  # noqa: E731
-        return self._built(jnp.asarray(weights), as_jnp(targets), as_jnp(grid), n_post, span)
+        weights, targets, grid, degrees = (
+            jnp.asarray(weights),
+            *map(as_jnp, (targets, grid, degrees)),
+        )
+        return self._built(weights, targets, grid, n_post, span, degrees)
 
-    def _built(self, weights, targets, delays, n_post, span) -> "BuiltProjection":
+    def _built(self, weights, targets, delays, n_post, span, degrees) -> "BuiltProjection":
         return BuiltProjection(
             self.pre, self.post, self.synapse, self.stp, self.plasticity, self.propagation,
-            weights, targets, delays, n_post, span[1], span[0], None,
+            weights, targets, delays, n_post, span[1], span[0], None, degrees,
         )  # fmt: skip
 
 
@@ -175,6 +180,8 @@ class BuiltProjection(eqx.Module):
       `delays` holds one per synapse (in the layout of `weights`), else `None`.
     - `steps`: the delays rounded to whole steps ([`brainjax.network.StepDelays`][]),
       set by `Network.with_step(dt)`; `None` before.
+    - `degrees`: event-driven only, the number of stored synapses of each row of
+      `weights` (the rest of the row is padding, whose gradient is zero).
     """
 
     pre: str = eqx.field(static=True)
@@ -190,6 +197,7 @@ class BuiltProjection(eqx.Module):
     delay: float = eqx.field(static=True)
     min_delay: float = eqx.field(static=True)
     steps: StepDelays | None
+    degrees: Int[Array, " rows"] | None = None
 
     @property
     def dense(self) -> bool:

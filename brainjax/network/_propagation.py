@@ -2,10 +2,13 @@
 and their kernels (a dense product, or the rows of the spiking neurons only)."""
 
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import NamedTuple
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+from jax.custom_derivatives import SymbolicZero
 from jaxtyping import Array, Bool, Float, Int
 
 from .._validate import check_count
@@ -82,31 +85,117 @@ def dense_pass(
     return buffer.add_row(spikes @ weights, lag)
 
 
-def event_pass(
-    buffer: RingBuffer,
-    weights: Float[Array, "rows width"],
-    targets: Int[Array, "rows width"],
-    rows: Int[Array, " size"],
-    scale: Float[Array, " n_pre"] | None,
-    lag: int,
-    slots: Int[Array, "rows width"] | None,
-) -> RingBuffer:
-    """Scatter-add the weight rows `rows` (spiking neurons, padded with the all-zero
-    last row) onto their targets in `buffer`; `scale`: per-neuron factors of the spikes
-    (short-term plasticity), if any."""
-    values = weights[rows]
-    if scale is not None:
-        values = values * jnp.append(scale, 0.0)[rows][:, None]
-    if slots is not None:
-        return buffer.scatter_slots(slots[rows], values)
-    return buffer.scatter(targets[rows], values, lag)
+class Line(NamedTuple):
+    """The static layout of one event-driven projection's delay line: ring-buffer
+    `depth` and `width`, the common `lag` (steps), and whether each synapse carries its
+    own slot (`slotted`, heterogeneous delays)."""
+
+    depth: int
+    width: int
+    lag: int
+    slotted: bool
+
+
+def _flat_index(line: Line, head: Array, index: Int[Array, "..."]) -> Int[Array, "..."]:
+    """Positions in the flat ring-buffer data of synapses with targets (or, slotted,
+    slots) `index`: as [`brainjax.network.RingBuffer.scatter`][] and
+    [`brainjax.network.RingBuffer.scatter_slots`][] place them."""
+    if line.depth == 1:
+        return index
+    row = head.astype(jnp.int32)
+    if line.slotted:
+        return jnp.remainder(index + row * line.width, line.depth * line.width)
+    return index + ((row + line.lag) % line.depth) * line.width
+
+
+@partial(jax.custom_jvp, nondiff_argnums=(0, 1))
+def event_push(
+    size: int,
+    lines: tuple[Line, ...],
+    active: Bool[Array, " n_pre"],
+    datas: tuple[Float[Array, " flat"], ...],
+    heads: tuple[Array, ...],
+    sent: tuple[Float[Array, " n_pre"], ...],
+    weights: tuple[Float[Array, "rows width"], ...],
+    index: tuple[Int[Array, "rows width"], ...],
+    degrees: tuple[Int[Array, " rows"] | None, ...],
+) -> tuple[Float[Array, " flat"], ...]:
+    """Add `sent[k] @ W_k` to the ring-buffer data `datas[k]` of every projection `k`
+    sharing the presynaptic population, touching only the rows where `active`.
+
+    `weights[k]`/`index[k]`: padded rows (one per presynaptic neuron, plus an all-zero
+    last row) of weights and targets (or ring-buffer slots); `sent[k]`: the spike
+    values (0/1, or scaled by short-term plasticity); `degrees[k]`: the number of
+    stored synapses per row (the rest is padding). The spike values multiply their rows,
+    so the result is `spikes @ W` exactly as the dense product.
+
+    Differentiable (a custom JVP, hence forward and reverse mode): the tangent is the
+    sparse product over all rows (a spike's surrogate derivative is non-zero where it
+    did not fire), and its transpose gives, w.r.t. the spike values, the transposed
+    sparse product, and w.r.t. the weights, the spike value times the cotangent at the
+    synapse's target slot, on stored synapses only (zero on padding). No derivative
+    passes through the busy-step `while_loop`."""
+
+    padded = [jnp.append(s, 0.0) for s in sent]  # row `n_pre`: the all-zero padding row
+
+    def chunk(datas, rows):
+        out = []
+        for line, d, h, s, w, ix in zip(lines, datas, heads, padded, weights, index):
+            values = w[rows] * s[rows][:, None]
+            out.append(d.at[_flat_index(line, h, ix[rows])].add(values))
+        return tuple(out)
+
+    return event_driven(active, size, chunk, datas)
+
+
+def _is_zero(t) -> bool:
+    return isinstance(t, SymbolicZero)
+
+
+def _event_push_jvp(size, lines, primals, tangents):
+    active, datas, heads, sent, weights, index, degrees = primals
+    _, d_datas, _, d_sent, d_weights, _, _ = tangents
+    out = event_push(size, lines, active, datas, heads, sent, weights, index, degrees)
+    d_out = []
+    for k, line in enumerate(lines):
+        ds, dw = d_sent[k], d_weights[k]
+        if _is_zero(ds) and _is_zero(dw):
+            increment = None
+        else:
+            ds = None if _is_zero(ds) else ds
+            dw = None if _is_zero(dw) else dw
+            args = (heads[k], sent[k], weights[k], index[k], degrees[k], ds, dw)
+            increment = jax.checkpoint(partial(_tangent, line, out[k].dtype))(*args)
+        dd = d_datas[k]
+        if _is_zero(dd):
+            dd = jnp.zeros_like(out[k]) if increment is None else increment
+        elif increment is not None:
+            dd = dd + increment
+        d_out.append(dd)
+    return out, tuple(d_out)
+
+
+event_push.defjvp(_event_push_jvp, symbolic_zeros=True)
+
+
+def _tangent(line: Line, dtype, head, sent, weights, index, degrees, d_sent, d_weights):
+    """The tangent increment over all rows (recomputed, not stored, in reverse mode)."""
+    values = 0.0
+    if d_sent is not None:
+        values = jnp.append(d_sent, 0.0)[:, None] * weights
+    if d_weights is not None:
+        values = values + jnp.append(sent, 0.0)[:, None] * d_weights
+    if degrees is not None:  # stored synapses only
+        values = jnp.where(jnp.arange(weights.shape[1]) < degrees[:, None], values, 0.0)
+    flat = jnp.zeros((line.depth * line.width,), dtype)
+    return flat.at[_flat_index(line, head, index)].add(values)
 
 
 def event_driven(
     active: Bool[Array, " n"],
     size: int,
     chunk: Callable[[tuple, Int[Array, " size"]], tuple],
-    buffers: Sequence[RingBuffer],
+    buffers: Sequence,
 ) -> tuple:
     """Run `chunk(buffers, rows)` over all spiking rows of `active`, `size` at a time.
 
