@@ -144,11 +144,8 @@ class Projection(eqx.Module):
                 grid = np.zeros((n_pre + 1, width), np.float32)
                 grid[conn.pre, col] = conn.delay
         as_jnp = lambda a: None if a is None else jnp.asarray(a)  # noqa: E731
-        weights, targets, grid, degrees = (
-            jnp.asarray(weights),
-            *map(as_jnp, (targets, grid, degrees)),
-        )
-        return self._built(weights, targets, grid, n_post, span, degrees)
+        arrays = (jnp.asarray(weights), as_jnp(targets), as_jnp(grid))
+        return self._built(*arrays, n_post, span, as_jnp(degrees))
 
     def _built(self, weights, targets, delays, n_post, span, degrees) -> "BuiltProjection":
         return BuiltProjection(

@@ -32,8 +32,19 @@ class EventDriven(eqx.Module):
     `max_spikes`: the number of spiking rows handled in one pass (default:
     `max(16, n_pre // 400)`, i.e. a population rate up to 25 Hz at dt = 0.1 ms); the
     work of a pass is `max_spikes x fan-out` whatever the number of spikes, and busier
-    steps loop over further passes, so no spike is ever dropped. Gradients flow to the
-    weights but not through the spikes: use [`brainjax.network.Dense`][] to train.
+    steps loop over further passes, so no spike is ever dropped.
+
+    **Differentiable** like [`brainjax.network.Dense`][] (same gradients, tested): each
+    row is multiplied by its spike value, and a custom JVP defines the derivative as
+    that of the dense `spikes @ W`, so surrogate gradients flow through the spikes
+    (also of neurons that did not fire), the short-term plasticity efficacies, the
+    weights (on the stored synapses only; padding gets zero), plastic (STDP) weights
+    and the synaptic parameters, in reverse mode (`jax.grad`, BPTT) and forward mode
+    (`jax.jvp`). The busy-step loop is never differentiated. Cost: the forward pass is
+    unchanged; the backward pass of a step touches every stored synapse once (a gather
+    of the cotangent at each synapse's target slot, ~ the number of synapses, not
+    spikes x fan-out) and stores only the spike values and the ring-buffer head per
+    step (the synapse index arrays are recomputed, not saved).
 
     **Example:** `bj.network.EventDriven(max_spikes=64)`.
     """
