@@ -15,6 +15,8 @@ from .._validate import check_positive
 from ..analysis._fc import fc_correlation, functional_connectivity
 from ..analysis._spectra import power_spectrum
 
+SpikeTrains = Float[ArrayLike, "steps ..."]  # dense 0./1. spikes, as in `Solution.spikes`
+
 
 def fc_loss(x: Float[ArrayLike, "time regions"], target_fc: Float[ArrayLike, "n n"]) -> Scalar:
     """`1 - r`, with `r` the [`brainjax.analysis.fc_correlation`][] between the FC of the
@@ -54,20 +56,22 @@ def rate_loss(
     return jnp.mean((rates - jnp.asarray(target_hz)) ** 2)
 
 
-def _check_trains(a: Array, b: Array) -> None:
+def _trains(
+    spikes: SpikeTrains, target: SpikeTrains, dt: float, **positive: float
+) -> tuple[Array, Array]:
+    """Check `dt` and the kernel parameter(s) `positive` (> 0) and that the trains have
+    the same shape `(steps, ...)`; return them as arrays."""
+    for name, value in {"dt": dt, **positive}.items():
+        check_positive(name, value)
+    a, b = jnp.asarray(spikes), jnp.asarray(target)
     if a.shape != b.shape or a.ndim < 1:
         raise ValueError(
             f"spike trains must have the same shape (steps, ...), got {a.shape} and {b.shape}."
         )
+    return a, b
 
 
-def van_rossum_loss(
-    spikes: Float[ArrayLike, "steps ..."],
-    target: Float[ArrayLike, "steps ..."],
-    *,
-    dt: float,
-    tau: float,
-) -> Scalar:
+def van_rossum_loss(spikes: SpikeTrains, target: SpikeTrains, *, dt: float, tau: float) -> Scalar:
     """Squared van Rossum distance between spike trains, summed over neurons.
 
     Each train is filtered by a causal exponential kernel, `f(t) = sum_i
@@ -84,10 +88,7 @@ def van_rossum_loss(
     bj.fit.van_rossum_loss(sol.spikes, target_spikes, dt=0.1, tau=10.0)
     ```
     """
-    check_positive("dt", dt)
-    check_positive("tau", tau)
-    a, b = jnp.asarray(spikes), jnp.asarray(target)
-    _check_trains(a, b)
+    a, b = _trains(spikes, target, dt, tau=tau)
     decay = jnp.exp(-dt / tau)
 
     def step(trace, diff):
@@ -101,13 +102,7 @@ def van_rossum_loss(
     return within + jnp.sum(last**2) / 2.0
 
 
-def victor_purpura_loss(
-    spikes: Float[ArrayLike, "steps ..."],
-    target: Float[ArrayLike, "steps ..."],
-    *,
-    dt: float,
-    q: float,
-) -> Scalar:
+def victor_purpura_loss(spikes: SpikeTrains, target: SpikeTrains, *, dt: float, q: float) -> Scalar:
     """A smooth Victor-Purpura-like spike-train distance, summed over neurons.
 
     The kernel distance `D = (a - b)^T K (a - b)` with the triangular kernel
@@ -125,10 +120,7 @@ def victor_purpura_loss(
     bj.fit.victor_purpura_loss(sol.spikes, target_spikes, dt=0.1, q=0.2)  # 1/ms
     ```
     """
-    check_positive("dt", dt)
-    check_positive("q", q)
-    a, b = jnp.asarray(spikes), jnp.asarray(target)
-    _check_trains(a, b)
+    a, b = _trains(spikes, target, dt, q=q)
     steps = a.shape[0]
     d = (a - b).reshape(steps, -1)
     half_width = min(int(2.0 / (q * dt)), steps - 1)

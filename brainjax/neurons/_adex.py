@@ -3,14 +3,13 @@ from types import MappingProxyType
 from typing import ClassVar
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._dynamics import AbstractSpiking
 from .._validate import renamed_keyword
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
+from ._base import AbstractIntegrateAndFire, check_above, check_parameters, refractory_flow
 from ._expif import exp_term
 
 # Naud, Marcille, Clopath & Gerstner (2008), Table 1: c_m (pF), g_l (nS), v_rest (mV),
@@ -42,7 +41,7 @@ class AdExState(eqx.Module):
     refractory: Float[Array, " n"]
 
 
-class AdEx(AbstractSpiking):
+class AdEx(AbstractIntegrateAndFire):
     """Adaptive exponential integrate-and-fire neurons (Brette & Gerstner 2005).
 
         c_m dv/dt  = -g_l (v - v_rest) + g_l delta_t exp((v - v_th) / delta_t) - w + I
@@ -167,9 +166,8 @@ class AdEx(AbstractSpiking):
         return cls._naud("irregular", n, overrides)
 
     def init(self, key: PRNGKeyArray | None = None) -> AdExState:
-        v = self.v_rest if self.v_init is None else self.v_init
         zeros = jnp.zeros((self.n,))
-        return AdExState(v=full(v, self.n), w=zeros, refractory=zeros)
+        return AdExState(v=self.initial_v(), w=zeros, refractory=zeros)
 
     def vector_field(self, t, y: AdExState, args) -> AdExState:
         current = 0.0 if args is None else args
@@ -180,18 +178,9 @@ class AdEx(AbstractSpiking):
         dw = (self.a * (jnp.minimum(y.v, self.v_peak) - self.v_rest) - y.w) / self.tau_w
         return AdExState(v=dv, w=jnp.asarray(dw), refractory=d_refractory)
 
-    def spike(self, y: AdExState) -> Float[Array, " n"]:
-        return self.surrogate(y.v - self.v_peak)
-
     def reset(self, y: AdExState, spikes: Float[Array, " n"]) -> AdExState:
-        v, refractory, s = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
-        return AdExState(v=v, w=y.w + s * self.b, refractory=refractory)
-
-    def membrane_potential(self, y: AdExState) -> Float[Array, " n"]:
-        return y.v
+        w = y.w + jax.lax.stop_gradient(spikes) * self.b  # `w <- w + b` at a spike
+        return eqx.tree_at(lambda s: s.w, super().reset(y, spikes), w)
 
     def threshold_margin(self, y: AdExState) -> Float[Array, " n"]:
         return y.v - self.v_peak
-
-    def refractory_period(self) -> float:
-        return float(np.max(np.asarray(self.t_ref)))

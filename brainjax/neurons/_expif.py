@@ -2,13 +2,11 @@ import dataclasses
 
 import equinox as eqx
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._dynamics import AbstractSpiking
 from .._validate import renamed_keyword
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
+from ._base import AbstractIntegrateAndFire, check_above, check_parameters, refractory_flow
 
 
 class ExpIFState(eqx.Module):
@@ -28,7 +26,7 @@ def exp_term(v, v_th, delta_t, v_peak):
     return delta_t * jnp.exp((jnp.minimum(v, v_peak) - v_th) / delta_t)
 
 
-class ExpIF(AbstractSpiking):
+class ExpIF(AbstractIntegrateAndFire):
     """Exponential integrate-and-fire neurons (Fourcaud-Trocme et al. 2003).
 
         tau_m dv/dt = -(v - v_rest) + delta_t exp((v - v_th) / delta_t) + (tau_m / c_m) I
@@ -92,8 +90,7 @@ class ExpIF(AbstractSpiking):
         check_above("v_peak", self.v_peak, "v_reset", self.v_reset)  # else it fires every step
 
     def init(self, key: PRNGKeyArray | None = None) -> ExpIFState:
-        v = self.v_rest if self.v_init is None else self.v_init
-        return ExpIFState(v=full(v, self.n), refractory=jnp.zeros((self.n,)))
+        return ExpIFState(v=self.initial_v(), refractory=jnp.zeros((self.n,)))
 
     def vector_field(self, t, y: ExpIFState, args) -> ExpIFState:
         current = 0.0 if args is None else args
@@ -102,18 +99,5 @@ class ExpIF(AbstractSpiking):
         dv, d_refractory = refractory_flow(dv, y.refractory)
         return ExpIFState(v=dv, refractory=d_refractory)
 
-    def spike(self, y: ExpIFState) -> Float[Array, " n"]:
-        return self.surrogate(y.v - self.v_peak)
-
-    def reset(self, y: ExpIFState, spikes: Float[Array, " n"]) -> ExpIFState:
-        v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
-        return ExpIFState(v=v, refractory=refractory)
-
-    def membrane_potential(self, y: ExpIFState) -> Float[Array, " n"]:
-        return y.v
-
     def threshold_margin(self, y: ExpIFState) -> Float[Array, " n"]:
         return y.v - self.v_peak
-
-    def refractory_period(self) -> float:
-        return float(np.max(np.asarray(self.t_ref)))

@@ -5,10 +5,9 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._dynamics import AbstractSpiking
 from .._validate import check_finite
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_parameters, full
+from ._base import AbstractPointNeuron, check_parameters, full
 
 Rates = tuple[Float[Array, " n"], ...]
 
@@ -96,7 +95,7 @@ class HodgkinHuxleyState(eqx.Module):
     above: Float[Array, " n"]
 
 
-class HodgkinHuxley(AbstractSpiking):
+class HodgkinHuxley(AbstractPointNeuron):
     """Hodgkin-Huxley conductance-based neurons (single compartment).
 
         c_m dv/dt = I / area - g_na m^3 h (v - e_na) - g_k n^4 (v - e_k) - g_l (v - e_l)
@@ -215,11 +214,5 @@ class HodgkinHuxley(AbstractSpiking):
         above = jax.lax.stop_gradient(jnp.where(y.v > self.v_th, 1.0, 0.0))
         return eqx.tree_at(lambda s: s.above, y, above)
 
-    def membrane_potential(self, y: HodgkinHuxleyState) -> Float[Array, " n"]:
-        return y.v
-
     def threshold_margin(self, y: HodgkinHuxleyState) -> Float[Array, " n"]:
         return y.v - self.v_th
-
-    def refractory_period(self) -> float:
-        return 0.0

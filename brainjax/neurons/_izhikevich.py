@@ -3,9 +3,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._dynamics import AbstractSpiking
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_above, check_parameters, full
+from ._base import AbstractPointNeuron, check_above, check_parameters, full
 
 
 class IzhikevichState(eqx.Module):
@@ -19,7 +18,7 @@ class IzhikevichState(eqx.Module):
     u: Float[Array, " n"]
 
 
-class Izhikevich(AbstractSpiking):
+class Izhikevich(AbstractPointNeuron):
     """The simple spiking model of Izhikevich (2003).
 
         dv/dt = 0.04 v^2 + 5 v + 140 - u + I
@@ -122,18 +121,9 @@ class Izhikevich(AbstractSpiking):
         du = jnp.asarray(self.a * (self.b * v - y.u))
         return IzhikevichState(v=dv, u=du)
 
-    def spike(self, y: IzhikevichState) -> Float[Array, " n"]:
-        return self.surrogate(y.v - self.v_peak)
-
     def reset(self, y: IzhikevichState, spikes: Float[Array, " n"]) -> IzhikevichState:
         s = jax.lax.stop_gradient(spikes)
         return IzhikevichState(v=jnp.where(s > 0, self.c, y.v), u=y.u + s * self.d)
 
-    def membrane_potential(self, y: IzhikevichState) -> Float[Array, " n"]:
-        return y.v
-
     def threshold_margin(self, y: IzhikevichState) -> Float[Array, " n"]:
         return y.v - self.v_peak
-
-    def refractory_period(self) -> float:
-        return 0.0

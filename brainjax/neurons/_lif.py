@@ -1,11 +1,9 @@
 import equinox as eqx
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._dynamics import AbstractSpiking
 from ..surrogate import AbstractSurrogate, SuperSpike
-from ._base import check_above, check_parameters, full, refractory_flow, spike_reset
+from ._base import AbstractIntegrateAndFire, check_above, check_parameters, refractory_flow
 
 
 class LIFState(eqx.Module):
@@ -19,7 +17,7 @@ class LIFState(eqx.Module):
     refractory: Float[Array, " n"]
 
 
-class LIF(AbstractSpiking):
+class LIF(AbstractIntegrateAndFire):
     """Current-based leaky integrate-and-fire neurons (Lapicque 1907; Stein 1965).
 
         tau_m dv/dt = -(v - v_rest) + (tau_m / c_m) I      (not refractory)
@@ -69,8 +67,7 @@ class LIF(AbstractSpiking):
         check_above("v_th", self.v_th, "v_reset", self.v_reset)  # else it fires every step
 
     def init(self, key: PRNGKeyArray | None = None) -> LIFState:
-        v = self.v_rest if self.v_init is None else self.v_init
-        return LIFState(v=full(v, self.n), refractory=jnp.zeros((self.n,)))
+        return LIFState(v=self.initial_v(), refractory=jnp.zeros((self.n,)))
 
     def vector_field(self, t, y: LIFState, args) -> LIFState:
         current = 0.0 if args is None else args
@@ -78,18 +75,5 @@ class LIF(AbstractSpiking):
         dv, d_refractory = refractory_flow(dv, y.refractory)
         return LIFState(v=dv, refractory=d_refractory)
 
-    def spike(self, y: LIFState) -> Float[Array, " n"]:
-        return self.surrogate(y.v - self.v_th)
-
-    def reset(self, y: LIFState, spikes: Float[Array, " n"]) -> LIFState:
-        v, refractory, _ = spike_reset(y.v, y.refractory, spikes, self.v_reset, self.t_ref)
-        return LIFState(v=v, refractory=refractory)
-
-    def membrane_potential(self, y: LIFState) -> Float[Array, " n"]:
-        return y.v
-
     def threshold_margin(self, y: LIFState) -> Float[Array, " n"]:
         return y.v - self.v_th
-
-    def refractory_period(self) -> float:
-        return float(np.max(np.asarray(self.t_ref)))
