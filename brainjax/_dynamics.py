@@ -29,6 +29,13 @@ class AbstractDynamics(eqx.Module):
       external input at time `t` (as evaluated by [`brainjax.simulate`][] from its
       `inputs` argument, or `None` when there is none), derivatives are per ms.
 
+    and may override:
+
+    - `check_inputs(args)`: raise `ValueError` when the input `args` (its shapes and
+      dtypes, as `jax.ShapeDtypeStruct`s) does not fit the model.
+      [`brainjax.simulate`][] calls it before tracing. The default accepts `None` or
+      one numeric array broadcastable to `(n,)` (a number, one value per unit).
+
     Optionally, for stochastic models with additive (diagonal) noise:
 
     - `diffusion(t, y, args)`: a PyTree like `y` holding the noise amplitude of each
@@ -51,6 +58,31 @@ class AbstractDynamics(eqx.Module):
         """Return the diagonal noise amplitude, or `None` for a deterministic model."""
         del t, y, args
         return None
+
+    def check_inputs(self, args: PyTree[jax.ShapeDtypeStruct]) -> None:
+        """Raise `ValueError` unless `args` (the shapes of the input that `simulate`
+        passes as `args`) is `None` or one numeric array broadcastable to `(n,)`."""
+        check_input_shape(type(self).__name__, args, self.n)
+
+
+def check_input_shape(owner: str, args: PyTree[jax.ShapeDtypeStruct], n: int) -> None:
+    """The default input contract: `args` is `None` or one numeric array of shape `()`,
+    `(1,)` or `(n,)` (inputs of more dimensions are left to the model)."""
+    if args is None:
+        return
+    if not isinstance(args, jax.ShapeDtypeStruct):
+        raise ValueError(
+            f"`inputs` of {owner} must be one number, array, function of t or "
+            f"brainjax.inputs object, got a {type(args).__name__} of inputs"
+            + (" (pass an array: jnp.asarray(...))." if isinstance(args, (list, tuple)) else ".")
+        )
+    if not (jnp.issubdtype(args.dtype, jnp.number) or jnp.issubdtype(args.dtype, jnp.bool_)):
+        raise ValueError(f"`inputs` of {owner} must be numeric, got dtype {args.dtype}.")
+    if args.ndim <= 1 and args.shape not in ((), (1,), (n,)):
+        raise ValueError(
+            f"`inputs` of {owner} must be a scalar or have shape ({n},) (one value per "
+            f"unit), got shape {args.shape}."
+        )
 
 
 class AbstractSpiking(AbstractDynamics):

@@ -91,7 +91,10 @@ def simulate(
         raise ValueError(
             f"`integrator` must be a brainjax.integrators.AbstractIntegrator, got {integrator!r}."
         )
-    inputs = _inputs.normalise(inputs)
+    try:
+        inputs = _inputs.normalise(inputs)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"`inputs`: {error}") from None
     integrator.check(model, inputs, dt)
     model = integrator.prepare(model, dt)
     init_key, noise_key, input_key = (None,) * 3 if key is None else jax.random.split(key, 3)
@@ -100,12 +103,7 @@ def simulate(
     else:
         _check_y0(model, y0)
     monitor.check_memory(model, y0, n_steps)  # fail fast on size, before compiling
-    args0 = jax.eval_shape(
-        lambda k: _inputs.evaluate(
-            inputs, t0, dt=dt, key=k, state=_inputs.init_state(inputs, dt, k)
-        ),
-        jax.random.key(0),
-    )
+    args0 = _input_shapes(model, inputs, t0, dt)
     stochastic = jax.eval_shape(model.diffusion, t0, y0, args0) is not None
     if (stochastic or _inputs.is_stochastic(inputs)) and key is None:
         raise ValueError("`key` is required: the model has noise or a stochastic input.")
@@ -157,10 +155,26 @@ def _legacy_integrator(
 def _concrete_float(name: str, value: Any) -> float:
     try:
         return float(value)
-    except (TypeError, jax.errors.ConcretizationTypeError):
+    except (TypeError, ValueError, jax.errors.ConcretizationTypeError):
         raise ValueError(
             f"`{name}` must be a concrete number (it fixes the time grid), got {value!r}."
         ) from None
+
+
+def _input_shapes(model: AbstractDynamics, inputs: PyTree[Any], t0: float, dt: float) -> Any:
+    """The shapes of the input at `t0` (as `args`), checked against the model before
+    tracing (`model.check_inputs`)."""
+    try:
+        args0 = jax.eval_shape(
+            lambda k: _inputs.evaluate(
+                inputs, t0, dt=dt, key=k, state=_inputs.init_state(inputs, dt, k)
+            ),
+            jax.random.key(0),
+        )
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"`inputs` could not be evaluated at t0 = {t0!r} ms: {error}") from None
+    model.check_inputs(args0)
+    return args0
 
 
 def _n_steps(t0: float, t1: float, dt: float) -> int:

@@ -1,17 +1,52 @@
-"""Construction-time parameter checks shared by all models.
+"""Parameter checks shared by all models.
 
-Checks run on concrete values only: inside `jax.jit`/`jax.vmap` the parameters may be
-tracers, and then the check is skipped (runtime checks use `eqx.error_if` instead).
+On concrete values a check raises `ValueError` at construction. Inside `jax.jit`,
+`jax.vmap` or `jax.grad` the parameters may be tracers: the check then becomes a runtime
+check (`eqx.error_if`) on the value it returns, which raises when the compiled
+computation runs. Runtime checks are on unless the environment variable
+`BRAINJAX_RUNTIME_CHECKS` is `0` (read when a computation is traced).
 """
 
 import dataclasses
+import os
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import equinox as eqx
 import jax
+import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
+
+RUNTIME_CHECKS = "BRAINJAX_RUNTIME_CHECKS"
+
+
+def runtime_checks() -> bool:
+    """Whether runtime checks are on: unless the environment variable
+    `BRAINJAX_RUNTIME_CHECKS` is `0`/`false`/`off` (traced parameter checks and the
+    non-finite detection of `simulate` and `relax`)."""
+    return os.environ.get(RUNTIME_CHECKS, "1").strip().lower() not in ("0", "false", "off", "no")
+
+
+def is_traced(value: Any) -> bool:
+    """Whether any leaf of `value` is a JAX tracer (under `jit`/`vmap`/`grad`)."""
+    return any(isinstance(leaf, Tracer) for leaf in jax.tree.leaves(value))
+
+
+def runtime_check(value: Any, bad: Any, message: str) -> Any:
+    """`value`, raising `message` when the computation runs if `bad` (a boolean array)
+    has any true element: `eqx.error_if`, unless runtime checks are off. The check
+    lives on the returned value: use it in place of `value`."""
+    if not runtime_checks():
+        return value
+    return eqx.error_if(
+        value, jnp.any(bad), message + f" (runtime check; {RUNTIME_CHECKS}=0 skips)"
+    )
+
+
+def _traced_check(name: str, value: Any, ok: Callable[[Any], Any], what: str) -> Any:
+    return runtime_check(value, ~ok(jnp.asarray(value)), f"`{name}` must be {what}")
 
 
 def _concrete(value: Any, name: str | None = None) -> np.ndarray | None:
@@ -31,25 +66,44 @@ def _describe(value: Any) -> str:
     return repr(array.item()) if array.size == 1 else f"array with min {array.min()!r}"
 
 
-def check_positive(name: str, value: Any) -> None:
-    """Raise `ValueError` unless every element of `value` is finite and > 0."""
+def check_positive(name: str, value: Any) -> Any:
+    """Raise `ValueError` unless every element of `value` is finite and > 0.
+
+    Returns `value`; a traced `value` comes back with a runtime check on it."""
     array = _concrete(value, name)
+    if isinstance(value, Tracer):
+        return _traced_check(
+            name, value, lambda x: jnp.isfinite(x) & (x > 0), "positive and finite"
+        )
     if array is not None and not (np.all(np.isfinite(array)) and np.all(array > 0)):
         raise ValueError(f"`{name}` must be positive and finite, got {_describe(array)}.")
+    return value
 
 
-def check_nonnegative(name: str, value: Any) -> None:
-    """Raise `ValueError` unless every element of `value` is finite and >= 0."""
+def check_nonnegative(name: str, value: Any) -> Any:
+    """Raise `ValueError` unless every element of `value` is finite and >= 0.
+
+    Returns `value`; a traced `value` comes back with a runtime check on it."""
     array = _concrete(value, name)
+    if isinstance(value, Tracer):
+        return _traced_check(
+            name, value, lambda x: jnp.isfinite(x) & (x >= 0), "non-negative and finite"
+        )
     if array is not None and not (np.all(np.isfinite(array)) and np.all(array >= 0)):
         raise ValueError(f"`{name}` must be non-negative and finite, got {_describe(array)}.")
+    return value
 
 
-def check_finite(name: str, value: Any) -> None:
-    """Raise `ValueError` if any element of `value` is NaN or infinite."""
+def check_finite(name: str, value: Any) -> Any:
+    """Raise `ValueError` if any element of `value` is NaN or infinite.
+
+    Returns `value`; a traced `value` comes back with a runtime check on it."""
     array = _concrete(value, name)
+    if isinstance(value, Tracer):
+        return _traced_check(name, value, jnp.isfinite, "finite")
     if array is not None and not np.all(np.isfinite(array)):
         raise ValueError(f"`{name}` must be finite, got {_describe(array)}.")
+    return value
 
 
 def check_count(name: str, value: Any) -> int:
@@ -74,17 +128,37 @@ def check_parameters(
 ) -> None:
     """Raise `ValueError` unless `model.n` is a count and every parameter in `names` is
     a finite scalar or `(n,)` array (`None` is skipped), positive / non-negative where
-    named."""
+    named. Traced parameters get runtime checks (see `check_fields`)."""
     n = check_count("n", model.n)
     for name in names:
         value = getattr(model, name)
         if value is not None:
             check_shape(name, value, n)
-            check_finite(name, value)
-    for name in positive:
-        check_positive(name, getattr(model, name))
-    for name in nonnegative:
-        check_nonnegative(name, getattr(model, name))
+    finite = tuple(name for name in names if name not in positive + nonnegative)
+    check_fields(model, positive=positive, nonnegative=nonnegative, finite=finite)
+
+
+def check_fields(
+    model: Any,
+    positive: tuple[str, ...] = (),
+    nonnegative: tuple[str, ...] = (),
+    finite: tuple[str, ...] = (),
+) -> None:
+    """Check the named fields of `model` (from its `__check_init__`; `None` skipped):
+    positive, non-negative or finite. A concrete bad value raises `ValueError`; a
+    traced one (a model built under `jit`/`vmap`/`grad`) is replaced by itself with a
+    runtime check attached, so the check runs wherever the model is used."""
+    checks = [(check_positive, positive), (check_nonnegative, nonnegative), (check_finite, finite)]
+    for check, names in checks:
+        for name in names:
+            value = getattr(model, name)
+            if value is None:
+                continue
+            checked = check(name, value)
+            if checked is not value:
+                # The module is frozen once built; its own check may swap a traced field
+                # for the same value carrying the runtime check.
+                object.__setattr__(model, name, checked)
 
 
 def deprecated_names(

@@ -16,7 +16,6 @@ import brainjax as bj
 
 KEY = jax.random.key(0)
 n, m = bj.neurons, bj.memory
-INPUTS_OWNED = "brainjax/inputs/ is owned by the input-validation helper"
 P = np.array([[1.0, -1.0, 1.0, -1.0], [1.0, 1.0, -1.0, -1.0]])
 
 
@@ -222,7 +221,6 @@ INPUTS = [
         lambda: bj.inputs.PoissonSpikes(10.0, n=0),
         ValueError,
         "`n`",
-        xfail=INPUTS_OWNED,
     ),
     Case(
         "Poisson-fn-rate-neg",
@@ -235,7 +233,6 @@ INPUTS = [
         ),
         Exception,
         "rate",
-        xfail=INPUTS_OWNED + " (needs a runtime eqx.error_if in PoissonSpikes)",
     ),
     Case(
         "Step-order",
@@ -278,8 +275,6 @@ MONITOR_SIMULATE = [
         _sim(t1="abc"),
         ValueError,
         "`t1`",
-        xfail="simulate lets float('abc')'s ValueError through without naming `t1`; "
-        "brainjax/_simulate.py is owned by the simulate-validation helper",
     ),
     Case("simulate-integrator-type", _sim(integrator="euler"), ValueError, "`integrator`"),
     Case(

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
-from .._validate import check_count, check_finite, check_nonnegative, check_shape
+from .._validate import check_count, check_finite, check_nonnegative, check_shape, runtime_check
 from ._base import AbstractStatelessInput
 
 
@@ -34,12 +34,16 @@ class PoissonSpikes(AbstractStatelessInput):
             check_nonnegative("rate", rate)
             rate = jnp.asarray(rate, dtype=float)
         check_finite("weight", weight)
-        self.rate, self.n, self.weight = rate, int(n), weight
+        self.rate, self.n, self.weight = rate, check_count("n", n), weight
 
     def value(self, t, state, *, dt=None, key=None):
         if dt is None or key is None:
             raise ValueError("`PoissonSpikes` needs `dt` and `key` (fixed-step simulation).")
         rate: Any = self.rate(t) if callable(self.rate) else self.rate
+        if callable(self.rate):  # a rate function is checked at every step
+            rate = jnp.asarray(rate, dtype=float)
+            bad = ~(jnp.isfinite(rate) & (rate >= 0))
+            rate = runtime_check(rate, bad, "PoissonSpikes: `rate(t)` must be >= 0 Hz and finite")
         counts = jax.random.poisson(key, jnp.broadcast_to(rate * dt / 1000.0, (self.n,)))
         return self.weight * counts / dt
 

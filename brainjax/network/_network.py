@@ -2,6 +2,7 @@
 
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -118,6 +119,25 @@ class Network(AbstractSpiking):
     def n(self) -> int:
         """The total number of neurons."""
         return sum(pop.n for pop in self.populations.values())
+
+    def check_inputs(self, args: Any) -> None:
+        """Raise `ValueError` unless `args` is `None` or a dict from population names to
+        inputs that each population accepts (see `AbstractDynamics.check_inputs`)."""
+        names = ", ".join(repr(name) for name in self.populations)
+        if args is not None and not isinstance(args, dict):
+            raise ValueError(
+                "`inputs` of a Network must be a dict from population names "
+                f"({names}) to inputs, e.g. {{{next(iter(self.populations))!r}: 380.0}}."
+            )
+        for name, value in (args or {}).items():
+            if name not in self.populations:
+                raise ValueError(
+                    f"`inputs` names no population {name!r}; the populations: {names}."
+                )
+            try:
+                self.populations[name].check_inputs(value)
+            except ValueError as error:
+                raise ValueError(f"population {name!r}: {error}") from None
 
     def with_step(self, dt: float) -> Self:
         """The network run with step `dt` (ms): delays rounded to whole steps, the

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray, ScalarLike
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_positive
+from .._validate import check_count, check_fields, check_positive, is_traced
 
 
 class BalloonState(eqx.Module):
@@ -62,9 +62,8 @@ class Balloon(AbstractDynamics):
 
     def __check_init__(self):
         check_count("n", self.n)
-        for name in ("kappa", "gamma", "tau", "alpha", "rho", "v0"):
-            check_positive(name, getattr(self, name))
-        if not float(self.rho) < 1:
+        check_fields(self, positive=("kappa", "gamma", "tau", "alpha", "rho", "v0"))
+        if not is_traced(self.rho) and not float(self.rho) < 1:
             raise ValueError(f"`rho` must be in (0, 1), got {self.rho!r}.")
 
     @classmethod

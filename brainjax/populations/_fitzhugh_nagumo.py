@@ -3,7 +3,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_nonnegative, check_parameters
+from .._validate import check_fields, check_parameters
 
 
 class FitzHughNagumoState(eqx.Module):
@@ -54,7 +54,7 @@ class FitzHughNagumo(AbstractDynamics):
         names = ("a", "b", "tau", "I", "v_init", "w_init")
         check_parameters(self, names, positive=("tau",), nonnegative=("b",))
         if self.noise is not None:
-            check_nonnegative("noise", self.noise)
+            check_fields(self, nonnegative=("noise",))
 
     def init(self, key: PRNGKeyArray | None = None) -> FitzHughNagumoState:
         full = lambda x: jnp.broadcast_to(jnp.asarray(x, dtype=float), (self.n,))  # noqa: E731

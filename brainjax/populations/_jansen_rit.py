@@ -4,7 +4,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_nonnegative, check_parameters
+from .._validate import check_fields, check_parameters
 
 
 class JansenRitState(eqx.Module):
@@ -70,7 +70,7 @@ class JansenRit(AbstractDynamics):
             positive=("A", "B", "a", "b", "C", "e0", "r"),
         )
         if self.noise is not None:
-            check_nonnegative("noise", self.noise)
+            check_fields(self, nonnegative=("noise",))
 
     def init(self, key: PRNGKeyArray | None = None) -> JansenRitState:
         zero = jnp.zeros((self.n,))

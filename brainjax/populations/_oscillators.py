@@ -4,7 +4,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_finite, check_nonnegative, check_parameters, check_shape
+from .._validate import check_fields, check_finite, check_nonnegative, check_parameters, check_shape
 from ._network import check_connectivity
 
 
@@ -56,11 +56,11 @@ class Hopf(AbstractDynamics):
 
     def __check_init__(self):
         check_parameters(self, ("a", "frequency", "x_init", "y_init"))
-        check_finite("coupling", self.coupling)
+        check_fields(self, finite=("coupling",))
         if self.weights is not None:
             check_connectivity("weights", self.weights, self.n)
         if self.noise is not None:
-            check_nonnegative("noise", self.noise)
+            check_fields(self, nonnegative=("noise",))
 
     def init(self, key: PRNGKeyArray | None = None) -> HopfState:
         full = lambda v: jnp.broadcast_to(jnp.asarray(v, dtype=float), (self.n,))  # noqa: E731

@@ -7,7 +7,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_count, check_finite, check_nonnegative, check_positive, check_shape
+from .._validate import check_count, check_fields, check_finite, check_nonnegative, check_shape
 
 
 class Sigmoid(eqx.Module):
@@ -76,7 +76,7 @@ class RateUnit(AbstractDynamics):
         for name in ("tau", "I", "r_init"):
             check_shape(name, getattr(self, name), self.n)
             check_finite(name, getattr(self, name))
-        check_positive("tau", self.tau)
+        check_fields(self, positive=("tau",))
         if self.weights is not None:
             if np.shape(self.weights) != (self.n, self.n):
                 raise ValueError(

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
-from .._validate import check_nonnegative, check_parameters
+from .._validate import check_fields, check_parameters
 
 
 class WilsonCowanState(eqx.Module):
@@ -75,7 +75,7 @@ class WilsonCowan(AbstractDynamics):
         positive, nonnegative = ("tau_e", "tau_i", "a_e", "a_i"), ("r_e", "r_i")
         check_parameters(self, names, positive=positive, nonnegative=nonnegative)
         if self.noise is not None:
-            check_nonnegative("noise", self.noise)
+            check_fields(self, nonnegative=("noise",))
 
     def init(self, key: PRNGKeyArray | None = None) -> WilsonCowanState:
         full = lambda x: jnp.broadcast_to(jnp.asarray(x, dtype=float), (self.n,))  # noqa: E731

@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
-from .._validate import check_positive
+from .._validate import check_fields
 from ._base import AbstractSynapse
 from ._outputs import CUBA, AbstractOutput
 
@@ -45,7 +45,7 @@ class Exponential(AbstractSynapse):
     output: AbstractOutput = CUBA()
 
     def __check_init__(self):
-        check_positive("tau", self.tau)
+        check_fields(self, positive=("tau",))
         _check_output(self.output)
 
     def init(self, n):
@@ -79,7 +79,7 @@ class Alpha(AbstractSynapse):
     additive: ClassVar[bool] = False
 
     def __check_init__(self):
-        check_positive("tau", self.tau)
+        check_fields(self, positive=("tau",))
         _check_output(self.output)
 
     def init(self, n):
@@ -124,8 +124,7 @@ class DualExponential(AbstractSynapse):
     additive: ClassVar[bool] = False
 
     def __check_init__(self):
-        check_positive("tau_rise", self.tau_rise)
-        check_positive("tau_decay", self.tau_decay)
+        check_fields(self, positive=("tau_rise", "tau_decay"))
         rise, decay = np.asarray(self.tau_rise), np.asarray(self.tau_decay)
         if np.any(rise >= decay):
             raise ValueError(

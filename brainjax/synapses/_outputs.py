@@ -6,7 +6,7 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
-from .._validate import check_finite, check_nonnegative, check_positive
+from .._validate import check_fields
 
 
 class MgBlock(eqx.Module):
@@ -26,9 +26,7 @@ class MgBlock(eqx.Module):
     beta: Float[ArrayLike, "..."] = 3.57
 
     def __check_init__(self):
-        check_nonnegative("mg", self.mg)
-        check_positive("alpha", self.alpha)
-        check_positive("beta", self.beta)
+        check_fields(self, positive=("alpha", "beta"), nonnegative=("mg",))
 
     def __call__(self, v: Float[Array, "..."]) -> Float[Array, "..."]:
         """The unblocked fraction (0..1) at membrane potential `v` (mV)."""
@@ -72,7 +70,7 @@ class COBA(AbstractOutput):
     mg_block: MgBlock | None = None
 
     def __check_init__(self):
-        check_finite("e_rev", self.e_rev)
+        check_fields(self, finite=("e_rev",))
 
     def __call__(self, s, v):
         if v is None:

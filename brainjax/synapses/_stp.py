@@ -7,7 +7,7 @@ import numpy as np
 from jax.core import Tracer
 from jaxtyping import Array, ArrayLike, Float
 
-from .._validate import check_nonnegative, check_positive
+from .._validate import check_fields
 from ._base import AbstractShortTermPlasticity
 
 
@@ -65,9 +65,7 @@ class TsodyksMarkram(AbstractShortTermPlasticity):
     tau_f: Float[ArrayLike, "..."] = 0.0
 
     def __check_init__(self):
-        check_positive("tau_d", self.tau_d)
-        check_nonnegative("tau_f", self.tau_f)
-        check_positive("U", self.U)
+        check_fields(self, positive=("tau_d", "U"), nonnegative=("tau_f",))
         if not _is_traced(self.U) and np.any(np.asarray(self.U) > 1.0):
             raise ValueError(f"`U` must be in (0, 1], got {self.U!r}.")
 
