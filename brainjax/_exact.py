@@ -50,14 +50,8 @@ def simulate_exact(
     if not isinstance(model, AbstractSpiking):
         raise TypeError(f"`model` must be a brainjax.AbstractSpiking, got {type(model)}.")
     solver = diffrax.Tsit5() if solver is None else solver
-    integrator = ExactEvents(
-        solver=solver,
-        rtol=rtol,
-        atol=atol,
-        max_spikes=max_spikes,
-        max_steps=max_steps,
-        margin=margin,
-    )
+    options: dict[str, Any] = dict(rtol=rtol, atol=atol, max_steps=max_steps, margin=margin)
+    integrator = ExactEvents(solver, max_spikes=max_spikes, **options)
     if not float(t1) > float(t0):
         raise ValueError(f"`t1` must be greater than `t0` ({t0!r}), got {t1!r}.")
     inputs = _inputs.normalise(inputs)

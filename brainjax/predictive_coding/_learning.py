@@ -205,17 +205,16 @@ def train(
     steps = check_count("epochs", epochs) * (n // batch_size)
     trainable = network_filter(network, learn_precision)
     if isinstance(rule, PC):
+        batching: dict[str, Any] = dict(data=data, batch_size=batch_size, key=key)
         return fit(
             network,
             rule,
             optimizer=optimizer,
             steps=steps,
-            data=data,
-            batch_size=batch_size,
             filter_spec=trainable,
-            key=key,
             callbacks=[] if callback is None else [callback],
             progress=progress,
+            **batching,
         )
     if not isinstance(rule, IPC):
         raise TypeError(f"`rule` must be predictive_coding.PC or IPC, got {rule!r}.")
