@@ -2,6 +2,7 @@
 structured (`OneToOne`, `AllToAll`) and explicit (`FromIndices`, `FromMatrix`)."""
 
 import math
+from typing import ClassVar
 
 import equinox as eqx
 import numpy as np
@@ -108,46 +109,46 @@ class FixedProb(AbstractConnectivity):
         return np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])
 
 
-class FixedInDegree(AbstractConnectivity):
+class _AbstractFixedDegree(AbstractConnectivity):
+    """`k` synapses for each neuron of one side, from (`FixedInDegree`) or to
+    (`FixedOutDegree`: `outgoing`) distinct, uniformly drawn neurons of the other."""
+
+    k: int = eqx.field(default=1, static=True)
+    outgoing: ClassVar[bool]
+
+    def __init__(self, k: int, weight=1.0, delay=0.0, *, autapses: bool = False):
+        self.k = check_count("k", k)
+        self.weight, self.delay, self.autapses = weight, delay, autapses
+
+    def expected_synapses(self, n_pre, n_post, recurrent):
+        n, name = (n_pre, "n_pre") if self.outgoing else (n_post, "n_post")
+        return float(n) * self.k, f"Lower `k` (now {self.k}) or `{name}`."
+
+    def _pairs(self, n_pre, n_post, rng, recurrent):
+        n_fixed, n_drawn = (n_pre, n_post) if self.outgoing else (n_post, n_pre)
+        drawn = _distinct(n_fixed, n_drawn, self.k, rng, recurrent and not self.autapses)
+        fixed = np.repeat(np.arange(n_fixed), self.k)
+        return (fixed, drawn.ravel()) if self.outgoing else (drawn.ravel(), fixed)
+
+
+class FixedInDegree(_AbstractFixedDegree):
     """Each postsynaptic neuron receives exactly `k` synapses from distinct, uniformly
     drawn presynaptic neurons (Brunel 2000's "C_E = epsilon N_E" inputs per neuron).
 
     Example: `bj.connect.FixedInDegree(80, weight=0.6)`.
     """
 
-    k: int = eqx.field(default=1, static=True)
-
-    def __init__(self, k: int, weight=1.0, delay=0.0, *, autapses: bool = False):
-        self.k = check_count("k", k)
-        self.weight, self.delay, self.autapses = weight, delay, autapses
-
-    def expected_synapses(self, n_pre, n_post, recurrent):
-        return float(n_post) * self.k, f"Lower `k` (now {self.k}) or `n_post`."
-
-    def _pairs(self, n_pre, n_post, rng, recurrent):
-        sources = _distinct(n_post, n_pre, self.k, rng, recurrent and not self.autapses)
-        return sources.ravel(), np.repeat(np.arange(n_post), self.k)
+    outgoing: ClassVar[bool] = False
 
 
-class FixedOutDegree(AbstractConnectivity):
+class FixedOutDegree(_AbstractFixedDegree):
     """Each presynaptic neuron sends exactly `k` synapses to distinct, uniformly drawn
     postsynaptic neurons.
 
     Example: `bj.connect.FixedOutDegree(80, weight=0.6)`.
     """
 
-    k: int = eqx.field(default=1, static=True)
-
-    def __init__(self, k: int, weight=1.0, delay=0.0, *, autapses: bool = False):
-        self.k = check_count("k", k)
-        self.weight, self.delay, self.autapses = weight, delay, autapses
-
-    def expected_synapses(self, n_pre, n_post, recurrent):
-        return float(n_pre) * self.k, f"Lower `k` (now {self.k}) or `n_pre`."
-
-    def _pairs(self, n_pre, n_post, rng, recurrent):
-        targets = _distinct(n_pre, n_post, self.k, rng, recurrent and not self.autapses)
-        return np.repeat(np.arange(n_pre), self.k), targets.ravel()
+    outgoing: ClassVar[bool] = True
 
 
 class OneToOne(AbstractConnectivity):
