@@ -203,3 +203,51 @@ def test_deprecated_input_aliases():
         train = bj.encoding.SpikeTrain(jnp.ones((3, 2)), dt=1.0, weights=2.0)
     assert isinstance(train, bj.inputs.SpikeTrain)
     np.testing.assert_array_equal(train(1.0), [2.0, 2.0])
+
+
+# ---------------------------------------------------------------------------- Sum
+
+
+def test_sum_equals_the_hand_added_values():
+    step = bj.inputs.Step(amplitude=jnp.array([100.0, 200.0]), start=2.0, stop=6.0)
+    ramp = bj.inputs.Function(lambda t: 10.0 * jnp.asarray(t))
+    dt, t1 = 0.5, 10.0
+    t = dt * np.arange(int(t1 / dt))[:, None]
+    expected = np.where((t >= 2.0) & (t < 6.0), [100.0, 200.0], 0.0) + 10.0 * t + 5.0
+    for inputs in (step + ramp + 5.0, 5.0 + step + ramp, [step, ramp, 5.0], (step, ramp, 5.0)):
+        np.testing.assert_allclose(recorded_input(inputs, 2, t1, dt), expected, atol=1e-3)
+    total = bj.inputs.Sum(step, bj.inputs.Sum(ramp, 5.0))
+    assert len(total.terms) == 3 and not total.stochastic
+    np.testing.assert_allclose(float(total(3.0)[1]), 200.0 + 30.0 + 5.0)
+
+
+def test_ou_plus_drive_statistics_and_state():
+    n, drive, sigma, tau, dt = 4000, 300.0, 30.0, 5.0, 0.5
+    noise = bj.inputs.OUNoise(mean=0.0, sigma=sigma, tau=tau, n=n)
+    total = bj.inputs.Step(amplitude=drive) + noise
+    assert total.stochastic
+    x = recorded_input(total, n, t1=20.0, dt=dt, key=jax.random.key(0))
+    np.testing.assert_allclose(x.mean(), drive, atol=5 * sigma / np.sqrt(x.size))
+    np.testing.assert_allclose(x.var(axis=1).mean(), sigma**2, rtol=0.03)
+    corr = np.mean((x[1:] - drive) * (x[:-1] - drive)) / sigma**2
+    np.testing.assert_allclose(corr, np.exp(-dt / tau), atol=0.03)
+    # The same sum as a list, and the noise alone shifted by hand: identical draws.
+    y = recorded_input([bj.inputs.Step(amplitude=drive), noise], n, 20.0, dt, jax.random.key(0))
+    np.testing.assert_array_equal(x, y)
+    ou = bj.inputs.OUNoise(mean=380.0, sigma=100.0, tau=5.0, n=50)
+    lif = bj.simulate(bj.neurons.LIF(n=50), t1=50.0, dt=0.1, inputs=ou + 0.0, key=jax.random.key(1))
+    assert np.asarray(lif.spikes).sum() > 0
+
+
+def test_sum_errors_name_the_supported_path():
+    noise = bj.inputs.OUNoise(mean=0.0, sigma=1.0, tau=1.0, n=3)
+    with pytest.raises(ValueError, match="drive \\+ ou"):  # called inside a function of t
+        bj.simulate(Recorder(3), t1=1.0, dt=0.1, inputs=lambda t: 1.0 + noise(t),
+                    key=jax.random.key(0))  # fmt: skip
+    with pytest.raises(ValueError, match="HybridScan"):  # the ODE path of simulate
+        bj.simulate(bj.populations.WilsonCowan(), t1=1.0, dt=0.1, inputs=[1.0, noise],
+                    key=jax.random.key(0))  # fmt: skip
+    with pytest.raises(ValueError, match="one value per neuron"):
+        bj.simulate(Recorder(3), t1=1.0, dt=0.1, inputs=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="at least one"):
+        bj.inputs.Sum()

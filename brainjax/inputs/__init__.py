@@ -7,7 +7,9 @@ neural masses (`brainjax.populations.WilsonCowan`).
 
 `simulate(inputs=...)` accepts one of these objects, a plain number or array (taken
 as `Constant`), a Python callable of `t` in ms (taken as `Function`), or a PyTree of
-them (e.g. `{"E": ..., "I": ...}` for a network of populations).
+them (e.g. `{"E": ..., "I": ...}` for a network of populations). Inputs add:
+`drive + OUNoise(...)`, `Function + Step` and `300.0 + noise` build a
+[`brainjax.inputs.Sum`][], and a list or tuple of inputs means their sum.
 
 Every input implements one contract ([`brainjax.inputs.AbstractInput`][]): `init`,
 `value`, `advance`. Inputs without memory (`Step`, `PoissonSpikes`, ...) subclass
@@ -37,6 +39,7 @@ from ._signals import (
 )
 from ._spike_train import SpikeTrain as SpikeTrain
 from ._spikes import PoissonSpikes as PoissonSpikes, SpikeTimes as SpikeTimes
+from ._sum import Sum as Sum
 from ._tree import (
     advance as advance,
     evaluate as evaluate,
@@ -56,6 +59,7 @@ __all__ = [
     "SpikeTimes",
     "SpikeTrain",
     "OUNoise",
+    "Sum",
     "evaluate",
     "init_state",
     "advance",

@@ -1,7 +1,7 @@
 """The input contract: `init`, `value`, `advance` for every input."""
 
 import abc
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import equinox as eqx
 from jaxtyping import Array, ArrayLike, PRNGKeyArray, PyTree
@@ -56,6 +56,18 @@ class AbstractInput(eqx.Module):
     ) -> Array:
         """The value at `t` (ms) of an input without memory: `value(t, None, ...)`."""
         return self.value(t, None, dt=dt, key=key)
+
+    def __add__(self, other: Any) -> "AbstractInput":
+        """`a + b`: the [`brainjax.inputs.Sum`][] of two inputs (or an input and a number,
+        array or callable of `t` in ms)."""
+        from ._sum import Sum
+
+        return Sum(self, other)
+
+    def __radd__(self, other: Any) -> "AbstractInput":
+        from ._sum import Sum
+
+        return Sum(other, self)
 
 
 class AbstractStatelessInput(AbstractInput):

@@ -73,8 +73,12 @@ class OUNoise(AbstractInput):
     def value(self, t, state, *, dt=None, key=None):
         if state is None:
             raise ValueError(
-                "`OUNoise` carries state across steps: it is only available to the "
-                "fixed-step path of `simulate` (spiking models)."
+                "`OUNoise` carries state across steps, so it cannot be called as a "
+                "function of time (e.g. inside `lambda t: drive(t) + ou(t)`): add it to "
+                "the drive instead, `inputs=drive + ou` or `inputs=[drive, ou]`. It runs "
+                "on the fixed-step path of `simulate` (`HybridScan`, the default for "
+                "spiking models); the ODE/SDE paths (`DiffeqSolve`, `DelayScan`) "
+                "take noise from the model's `diffusion` instead."
             )
         return state
 

@@ -6,23 +6,16 @@ import jax
 from jaxtyping import Array, ArrayLike, PRNGKeyArray, PyTree
 
 from ._base import AbstractInput
-from ._signals import Constant, Function
-
-
-def _as_input(leaf: Any) -> AbstractInput:
-    if isinstance(leaf, AbstractInput):
-        return leaf
-    if callable(leaf):
-        return Function(leaf)
-    return Constant(leaf)
+from ._sum import as_input as _as_input
 
 
 def _is_input_leaf(x: Any) -> bool:
-    return isinstance(x, AbstractInput) or callable(x)
+    return isinstance(x, AbstractInput) or callable(x) or type(x) in (list, tuple)
 
 
 def normalise(inputs: PyTree[Any]) -> PyTree[AbstractInput]:
-    """Convert numbers, arrays and callables in `inputs` to `AbstractInput`s."""
+    """Convert numbers, arrays and callables in `inputs` to `AbstractInput`s; a list or
+    tuple of inputs means their sum ([`brainjax.inputs.Sum`][])."""
     return jax.tree.map(_as_input, inputs, is_leaf=_is_input_leaf)
 
 

@@ -22,8 +22,10 @@ def has_step_delays(model: AbstractDynamics, dt: float) -> bool:
 def reject_stochastic_inputs(inputs: PyTree) -> None:
     if _inputs.is_stochastic(inputs):
         raise ValueError(
-            "stochastic inputs (e.g. PoissonSpikes) need the fixed-step "
-            "path of a spiking model; use a model `diffusion` for noise."
+            "stochastic inputs (PoissonSpikes, OUNoise, or a Sum holding one) run on "
+            "the fixed-step path only (`integrators.HybridScan`, the default for spiking "
+            "models); this model runs on an ODE/SDE path: use the model's `diffusion` "
+            "for noise."
         )
 
 
