@@ -4,6 +4,7 @@ from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
 from .._validate import check_fields, check_parameters
+from ._base import full, noise_amplitude
 
 
 class FitzHughNagumoState(eqx.Module):
@@ -53,12 +54,10 @@ class FitzHughNagumo(AbstractDynamics):
     def __check_init__(self):
         names = ("a", "b", "tau", "I", "v_init", "w_init")
         check_parameters(self, names, positive=("tau",), nonnegative=("b",))
-        if self.noise is not None:
-            check_fields(self, nonnegative=("noise",))
+        check_fields(self, nonnegative=("noise",))  # `None`: no noise
 
     def init(self, key: PRNGKeyArray | None = None) -> FitzHughNagumoState:
-        full = lambda x: jnp.broadcast_to(jnp.asarray(x, dtype=float), (self.n,))  # noqa: E731
-        return FitzHughNagumoState(v=full(self.v_init), w=full(self.w_init))
+        return FitzHughNagumoState(v=full(self.v_init, self.n), w=full(self.w_init, self.n))
 
     def vector_field(self, t, y: FitzHughNagumoState, args) -> FitzHughNagumoState:
         current = self.I + (0.0 if args is None else args)
@@ -67,7 +66,5 @@ class FitzHughNagumo(AbstractDynamics):
         return FitzHughNagumoState(v=dv, w=dw)
 
     def diffusion(self, t, y: FitzHughNagumoState, args) -> FitzHughNagumoState | None:
-        if self.noise is None:
-            return None
-        sigma = jnp.broadcast_to(jnp.asarray(self.noise, dtype=float), (self.n,))
-        return FitzHughNagumoState(v=sigma, w=jnp.zeros((self.n,)))
+        sigma = noise_amplitude(self.noise, self.n)
+        return None if sigma is None else FitzHughNagumoState(v=sigma, w=jnp.zeros((self.n,)))

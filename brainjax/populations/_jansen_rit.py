@@ -69,8 +69,7 @@ class JansenRit(AbstractDynamics):
             ("A", "B", "a", "b", "C", "e0", "v0", "r", "p"),
             positive=("A", "B", "a", "b", "C", "e0", "r"),
         )
-        if self.noise is not None:
-            check_fields(self, nonnegative=("noise",))
+        check_fields(self, nonnegative=("noise",))  # `None`: no noise
 
     def init(self, key: PRNGKeyArray | None = None) -> JansenRitState:
         zero = jnp.zeros((self.n,))

@@ -5,6 +5,7 @@ from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
 from .._validate import check_fields, check_finite, check_nonnegative, check_parameters, check_shape
+from ._base import full, noise_amplitude
 from ._network import check_connectivity
 
 
@@ -59,12 +60,10 @@ class Hopf(AbstractDynamics):
         check_fields(self, finite=("coupling",))
         if self.weights is not None:
             check_connectivity("weights", self.weights, self.n)
-        if self.noise is not None:
-            check_fields(self, nonnegative=("noise",))
+        check_fields(self, nonnegative=("noise",))  # `None`: no noise
 
     def init(self, key: PRNGKeyArray | None = None) -> HopfState:
-        full = lambda v: jnp.broadcast_to(jnp.asarray(v, dtype=float), (self.n,))  # noqa: E731
-        return HopfState(x=full(self.x_init), y=full(self.y_init))
+        return HopfState(x=full(self.x_init, self.n), y=full(self.y_init, self.n))
 
     def vector_field(self, t, z: HopfState, args) -> HopfState:
         omega = 2 * jnp.pi * jnp.asarray(self.frequency) / 1000.0
@@ -78,10 +77,8 @@ class Hopf(AbstractDynamics):
         return HopfState(x=jnp.asarray(dx), y=jnp.asarray(dy))
 
     def diffusion(self, t, z: HopfState, args) -> HopfState | None:
-        if self.noise is None:
-            return None
-        sigma = jnp.broadcast_to(jnp.asarray(self.noise, dtype=float), (self.n,))
-        return HopfState(x=sigma, y=sigma)
+        sigma = noise_amplitude(self.noise, self.n)
+        return None if sigma is None else HopfState(x=sigma, y=sigma)
 
 
 class Kuramoto(AbstractDynamics):

@@ -1,10 +1,10 @@
 import equinox as eqx
 import jax
-import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._dynamics import AbstractDynamics
 from .._validate import check_fields, check_parameters
+from ._base import full, noise_amplitude
 
 
 class WilsonCowanState(eqx.Module):
@@ -74,12 +74,10 @@ class WilsonCowan(AbstractDynamics):
         names += ("theta_i", "r_e", "r_i", "p_e", "p_i", "e_init", "i_init")
         positive, nonnegative = ("tau_e", "tau_i", "a_e", "a_i"), ("r_e", "r_i")
         check_parameters(self, names, positive=positive, nonnegative=nonnegative)
-        if self.noise is not None:
-            check_fields(self, nonnegative=("noise",))
+        check_fields(self, nonnegative=("noise",))  # `None`: no noise
 
     def init(self, key: PRNGKeyArray | None = None) -> WilsonCowanState:
-        full = lambda x: jnp.broadcast_to(jnp.asarray(x, dtype=float), (self.n,))  # noqa: E731
-        return WilsonCowanState(e=full(self.e_init), i=full(self.i_init))
+        return WilsonCowanState(e=full(self.e_init, self.n), i=full(self.i_init, self.n))
 
     def vector_field(self, t, y: WilsonCowanState, args) -> WilsonCowanState:
         drive = 0.0 if args is None else args
@@ -90,7 +88,5 @@ class WilsonCowan(AbstractDynamics):
         return WilsonCowanState(e=de, i=di)
 
     def diffusion(self, t, y: WilsonCowanState, args) -> WilsonCowanState | None:
-        if self.noise is None:
-            return None
-        sigma = jnp.broadcast_to(jnp.asarray(self.noise, dtype=float), (self.n,))
-        return WilsonCowanState(e=sigma, i=sigma)
+        sigma = noise_amplitude(self.noise, self.n)
+        return None if sigma is None else WilsonCowanState(e=sigma, i=sigma)
