@@ -153,6 +153,8 @@ def _legacy_integrator(
 
 
 def _concrete_float(name: str, value: Any) -> float:
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"`{name}` must be a number (ms), got the string {value!r}.")
     try:
         return float(value)
     except (TypeError, ValueError, jax.errors.ConcretizationTypeError):

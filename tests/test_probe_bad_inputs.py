@@ -438,8 +438,41 @@ PLOT_ENCODING = [
     Case("LatencyEncoder-t", lambda: bj.encoding.LatencyEncoder(t_max=0.0), ValueError, "`t_max`"),
 ]
 
+_NET = bj.Network({"E": n.LIF(n=4), "I": n.LIF(n=2)}, [])
+
+SIMULATE_INPUTS = [
+    Case("net-input-misspelt", _sim(_NET, inputs={"e": 500.0}), ValueError, "'e'.*'E', 'I'"),
+    Case("net-input-scalar", _sim(_NET, inputs=500.0), ValueError, "dict from population"),
+    Case("net-input-shape", _sim(_NET, inputs={"E": jnp.ones(3)}), ValueError, "'E'.*\\(4,\\)"),
+    Case("net-input-list", _sim(_NET, inputs={"E": [1.0, 2.0]}), ValueError, "`inputs`.*list"),
+    Case("net-input-nested", _sim(_NET, inputs={"E": {"x": 1.0}}), ValueError, "'E'.*dict"),
+    Case("net-input-str", _sim(_NET, inputs={"I": "abc"}), ValueError, "`inputs`"),
+    Case("lif-input-shape", _sim(inputs=jnp.ones(3)), ValueError, "`inputs`.*\\(2,\\)"),
+    Case("lif-input-dict", _sim(inputs={"E": 1.0}), ValueError, "`inputs`.*dict"),
+    Case("lif-input-str", _sim(inputs="400"), ValueError, "`inputs`"),
+    Case("lif-input-fn-str", _sim(inputs=lambda t: "x"), ValueError, "`inputs`"),
+    Case("lif-input-nan", _sim(inputs=float("nan")), ValueError, "`inputs`"),
+    Case(
+        "wc-input-shape",
+        _sim(bj.populations.WilsonCowan(n=3), inputs=jnp.ones(2)),
+        ValueError,
+        "`inputs`.*\\(3,\\)",
+    ),
+    Case("Poisson-n-float", lambda: bj.inputs.PoissonSpikes(10.0, n=2.5), ValueError, "`n`"),
+    Case("Poisson-n-neg", lambda: bj.inputs.PoissonSpikes(10.0, n=-3), ValueError, "`n`"),
+    Case(
+        "Poisson-shape-vs-pop",
+        _sim(inputs=bj.inputs.PoissonSpikes(10.0, n=3), key=KEY),
+        ValueError,
+        "`inputs`.*\\(2,\\)",
+    ),
+    Case("simulate-t0-str", _sim(t0="zero"), ValueError, "`t0`"),
+    Case("simulate-dt-str", _sim(dt="0.1"), ValueError, "`dt`"),
+]
+
+
 CASES = NEURONS + SYNAPSES + POPULATIONS + CONNECT + INPUTS + MONITOR_SIMULATE + MEMORY + FIT
-CASES += PLOT_ENCODING
+CASES += PLOT_ENCODING + SIMULATE_INPUTS
 
 
 def _param(case: Case):
@@ -454,5 +487,5 @@ def test_bad_input_is_a_clear_error(case: Case):
 
 
 def test_probe_suite_size():
-    assert len(CASES) >= 100
+    assert len(CASES) >= 150
     assert len({c.id for c in CASES}) == len(CASES)

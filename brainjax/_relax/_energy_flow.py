@@ -36,3 +36,10 @@ class EnergyFlow(AbstractDynamics):
 
     def vector_field(self, t, y: State, args: Any) -> State:
         return self.model.vector_field(t, y, args)
+
+    def check_inputs(self, args: Any) -> None:
+        """`inputs` are the energy's `args`: any PyTree the energy accepts."""
+        try:
+            jax.eval_shape(self.model.energy, self.x0, args)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"`inputs` do not fit the energy's `args`: {error}") from None

@@ -4,10 +4,12 @@ from typing import Any
 
 import equinox as eqx
 import jax
+import jax.numpy as jnp
 from jaxtyping import PRNGKeyArray
 
-from .._dynamics import AbstractEnergy, State
-from .._validate import check_count, check_nonnegative
+from .._dynamics import AbstractAsynchronousEnergy, AbstractEnergy, AbstractSynchronousEnergy, State
+from .._validate import check_count, check_nonnegative, is_traced, runtime_check, runtime_checks
+from ..integrators._finite import describe, finite_flags, leaf_paths
 from ._base import AbstractRelaxation, Relaxation, RelaxationProblem
 from ._gradient_flow import GradientFlow
 
@@ -89,7 +91,37 @@ def relax(
     _check_state(model, x0, args)
     problem = RelaxationProblem(x0, args, rtol, atol, max_steps, key, implicit)
     method.check(model, problem)
-    return _run(method, model, problem)
+    out = _run(method, model, problem)
+    return _check_finite(model, out) if runtime_checks() else out
+
+
+def _check_finite(model: AbstractEnergy, out: Relaxation) -> Relaxation:
+    """`out`, or a `ValueError` naming the step, flow time and variable when the
+    relaxation produced a non-finite state or energy (an `eqx.error_if` under tracing)."""
+    flags = finite_flags(out.x)
+    energies_ok = jnp.isfinite(out.energies)
+    if is_traced((flags, energies_ok)):
+        bad = ~(flags.all() & energies_ok.all())
+        message = (
+            "brainjax.relax: the state became non-finite (NaN/inf); call it outside "
+            "jax.jit/jax.vmap for the step and variable"
+        )
+        return runtime_check(out, bad, message)
+    if bool(flags.all()) and bool(energies_ok.all()):
+        return out
+    step = int(jnp.argmin(energies_ok)) if not energies_ok.all() else int(out.num_steps)
+    variable = describe(leaf_paths(out.x)[int(jnp.argmin(flags))])
+    hint = ""
+    if isinstance(model, (AbstractSynchronousEnergy, AbstractAsynchronousEnergy)):
+        hint = (
+            f" {type(model).__name__} declares discrete updates: relax it with "
+            "`method=bj.Synchronous()` or `bj.Asynchronous()` (the default gradient flow "
+            "follows the continuous energy, which may be unbounded below)."
+        )
+    raise ValueError(
+        f"brainjax.relax: non-finite value (NaN/inf) in the state variable {variable} "
+        f"(energy non-finite from step {step}, flow time {float(out.ts[step]):g}).{hint}"
+    )
 
 
 @eqx.filter_jit

@@ -13,7 +13,9 @@ from .. import inputs as _inputs
 from .._delays import AbstractDelayed, DelayedArgs
 from .._dynamics import AbstractDynamics
 from .._solution import Solution
+from .._validate import runtime_checks
 from ..network import RingBuffer
+from . import _finite
 from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
@@ -60,11 +62,17 @@ class DelayScan(AbstractIntegrator):
         reject_stochastic_inputs(inputs)
 
     def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
-        return _delayed_scan(self, model, problem)
+        checks = runtime_checks()
+        solution, fault = _delayed_scan(self, model, problem, checks)
+        if not checks:
+            return solution
+        paths = _finite.leaf_paths(problem.y0)
+        every = problem.monitor.every
+        return _finite.raise_if_nonfinite(solution, fault, paths, problem.grid, every)
 
 
 @eqx.filter_jit
-def _delayed_scan(integrator, model, problem):
+def _delayed_scan(integrator, model, problem, checks):
     y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
     t0, dt, n_steps = grid
     solver = integrator.solver
@@ -95,22 +103,29 @@ def _delayed_scan(integrator, model, problem):
         return (y, history, solver_state, meter_state), None
 
     @jax.checkpoint  # gradients store one carry per record, not one per step
-    def chunk(carry, chunk_index):
+    def chunk(carry_fault, chunk_index):
+        carry, fault = carry_fault
         record = monitor.pick(as_state(carry[0]))
         steps = chunk_index * monitor.every + jnp.arange(monitor.every)
         carry, _ = jax.lax.scan(step, carry, steps)
-        return carry, record
+        if checks:  # one isfinite(...).all() per state leaf per record
+            end = (chunk_index + 1) * monitor.every
+            fault = _finite.watch(fault, as_state(carry[0]), end)
+        return (carry, fault), record
 
     meter_state = None if meter is None else meter.init()
     carry = (y_start, history, solver_state, meter_state)
-    carry, records = jax.lax.scan(chunk, carry, jnp.arange(n_steps // monitor.every))
+    (carry, fault), records = jax.lax.scan(
+        chunk, (carry, _finite.no_fault()), jnp.arange(n_steps // monitor.every)
+    )
     if meter is not None and carry[3] is not None:
         meter.close(carry[3])
     final = as_state(carry[0])
-    return Solution(
+    solution = Solution(
         ts=record_times(monitor, grid),
         ys=with_final(records, final, monitor),
         spikes=None,
         final=final,
         dt=dt,
     )
+    return solution, fault

@@ -10,7 +10,8 @@ from jaxtyping import PyTree
 
 from .._dynamics import AbstractDynamics, AbstractSpiking
 from .._solution import Solution
-from .._validate import check_count
+from .._validate import check_count, runtime_checks
+from . import _finite
 from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
@@ -95,11 +96,17 @@ class DiffeqSolve(AbstractIntegrator):
         else:
             controller = self.stepsize_controller
             max_steps = max(4096, 16 * n_steps) if max_steps is None else max_steps
-        return _diffeqsolve(self, model, problem, controller, max_steps)
+        checks = runtime_checks()
+        solution, fault = _diffeqsolve(self, model, problem, controller, max_steps, checks)
+        if not checks:
+            return solution
+        paths = _finite.leaf_paths(problem.y0)
+        every = problem.monitor.every
+        return _finite.raise_if_nonfinite(solution, fault, paths, problem.grid, every)
 
 
 @eqx.filter_jit
-def _diffeqsolve(integrator, model, problem, controller, max_steps):
+def _diffeqsolve(integrator, model, problem, controller, max_steps, checks):
     y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
     noise_key, _ = problem.keys
     t0, dt, n_steps = grid
@@ -112,12 +119,15 @@ def _diffeqsolve(integrator, model, problem, controller, max_steps):
         noise_key,
         lambda shape: diffrax.VirtualBrownianTree(t0, t1, tol=dt / 2, shape=shape, key=noise_key),
     )
-    saveat = diffrax.SaveAt(
-        subs=[
-            diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
-            diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
-        ]
-    )
+    subs = [
+        diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: monitor.pick(as_state(y))),
+        diffrax.SubSaveAt(t1=True, fn=lambda t, y, args: as_state(y)),
+    ]
+    if checks:  # one isfinite(...).all() per state leaf per record
+        subs.append(
+            diffrax.SubSaveAt(ts=ts, fn=lambda t, y, args: _finite.finite_flags(as_state(y)))
+        )
+    saveat = diffrax.SaveAt(subs=subs)
     meter = diffrax.TqdmProgressMeter() if problem.progress else diffrax.NoProgressMeter()
     sol = diffrax.diffeqsolve(
         terms,
@@ -134,5 +144,7 @@ def _diffeqsolve(integrator, model, problem, controller, max_steps):
         progress_meter=meter,
     )
     assert sol.ys is not None
-    ys, final = sol.ys
-    return Solution(ts=ts, ys=ys, spikes=None, final=jax.tree.map(lambda x: x[0], final), dt=dt)
+    ys, final = sol.ys[:2]
+    fault = _finite.first_fault(sol.ys[2], monitor.every) if checks else _finite.no_fault()
+    final = jax.tree.map(lambda x: x[0], final)
+    return Solution(ts=ts, ys=ys, spikes=None, final=final, dt=dt), fault

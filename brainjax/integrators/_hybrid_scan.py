@@ -12,6 +12,8 @@ from jaxtyping import PyTree
 from .. import inputs as _inputs
 from .._dynamics import AbstractDynamics, AbstractSpiking
 from .._solution import Solution
+from .._validate import runtime_checks
+from . import _finite
 from ._base import AbstractIntegrator, Problem
 from ._common import (
     check_solver,
@@ -75,11 +77,17 @@ class HybridScan(AbstractIntegrator):
         return model.with_step(dt)
 
     def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
-        return _scan(self, model, problem)
+        checks = runtime_checks()
+        solution, fault = _scan(self, model, problem, checks)
+        if not checks:
+            return solution
+        paths = _finite.leaf_paths(problem.y0)
+        every = problem.monitor.every
+        return _finite.raise_if_nonfinite(solution, fault, paths, problem.grid, every)
 
 
 @eqx.filter_jit
-def _scan(integrator, model, problem):
+def _scan(integrator, model, problem, checks):
     y0, inputs, monitor, grid = problem.y0, problem.inputs, problem.monitor, problem.grid
     noise_key, input_key = problem.keys
     t0, dt, n_steps = grid
@@ -121,25 +129,29 @@ def _scan(integrator, model, problem):
         watch, per_step = monitor.watch(watch, spikes, i)
         return (carry, watch), per_step
 
-    def chunk(carry_watch, chunk_index):
+    def chunk(carry_fault, chunk_index):
+        carry_watch, fault = carry_fault
         record = monitor.pick(as_state(carry_watch[0][0]))
         steps = chunk_index * monitor.every + jnp.arange(monitor.every)
         carry_watch, per_step = jax.lax.scan(watched_step, carry_watch, steps)
-        return carry_watch, (record, per_step)
+        if checks:  # one isfinite(...).all() per state leaf per record
+            end = (chunk_index + 1) * monitor.every
+            fault = _finite.watch(fault, as_state(carry_watch[0][0]), end)
+        return (carry_watch, fault), (record, per_step)
 
     if integrator.checkpoint:
         chunk = jax.checkpoint(chunk)
     meter_state = None if meter is None else meter.init()
     carry = (y_start, solver_state, meter_state, input_state)
     watch = monitor.init_watch(jax.eval_shape(model.spike, y0))
-    (carry, (counts, events)), (records, (spikes, rates)) = jax.lax.scan(
-        chunk, (carry, watch), jnp.arange(n_steps // monitor.every)
+    ((carry, (counts, events)), fault), (records, (spikes, rates)) = jax.lax.scan(
+        chunk, ((carry, watch), _finite.no_fault()), jnp.arange(n_steps // monitor.every)
     )
     if meter is not None and carry[2] is not None:
         meter.close(carry[2])
     final = as_state(carry[0])
     per_step = lambda tree: jax.tree.map(lambda s: s.reshape((n_steps,) + s.shape[2:]), tree)  # noqa: E731
-    return Solution(
+    solution = Solution(
         ts=record_times(monitor, grid),
         ys=with_final(records, final, monitor),
         spikes=per_step(spikes),
@@ -149,3 +161,4 @@ def _scan(integrator, model, problem):
         population_counts=per_step(rates),
         spike_counts=counts,
     )
+    return solution, fault
