@@ -114,7 +114,7 @@ def _exact_gradient():
         return grad, -10.0 * 15.0 / (current * (a - 15.0))
 
 
-def run(out: Path, smoke: bool) -> str:
+def run(out: Path, smoke: bool) -> tuple[str, dict]:
     hidden, steps = (64, 80) if smoke else (128, 600)
     history, accuracy, seconds = _digits(hidden, steps)
     lags, window = _stdp_window()
@@ -139,7 +139,7 @@ def run(out: Path, smoke: bool) -> str:
     )
     fig.savefig(out / "learning.png", dpi=110)
     plt.close(fig)
-    return (
+    body = (
         f"Surrogate-gradient BPTT through `simulate`: a recurrent LIF network ({hidden} "
         f"hidden, latency-coded 8x8 digits, {_STEPS} ms) trained with `fit` for {steps} "
         f"Adam steps in {seconds:.0f} s reaches **{accuracy:.1%}** held-out accuracy "
@@ -150,6 +150,14 @@ def run(out: Path, smoke: bool) -> str:
         f"{grad:.8f} ms/pA vs the closed form {analytic:.8f}.\n\n"
         "![digits training curve and STDP window](learning.png)"
     )
+    return body, {
+        "hidden": hidden,
+        "steps": steps,
+        "test_accuracy": accuracy,
+        "train_s": seconds,
+        "spike_time_grad_ms_per_pa": float(grad),
+        "analytic_grad_ms_per_pa": float(analytic),
+    }
 
 
 SECTION = Section("learning", "Learning in spiking networks", run)

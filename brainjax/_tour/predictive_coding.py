@@ -14,7 +14,7 @@ from .._relax import FixedStep, GradientFlow
 from ._registry import Section
 
 
-def run(out: Path, smoke: bool) -> str:
+def run(out: Path, smoke: bool) -> tuple[str, dict]:
     import matplotlib.pyplot as plt
 
     epochs = 1 if smoke else 10
@@ -73,7 +73,7 @@ def run(out: Path, smoke: bool) -> str:
     axes[1].set_title("test digits; below: lower half (under red line) filled by PC", fontsize=9)
     axes[1].axis("off")
     plot.save(fig, out / "predictive_coding.png")
-    return (
+    body = (
         f"A 64-128-10 predictive-coding classifier on the bundled digits, {epochs} "
         "epoch(s), batch 32, Adam 3e-3, trained through `brainjax.fit.fit`; test accuracy "
         "of the feedforward (free-output equilibrium) prediction:\n\n"
@@ -85,6 +85,7 @@ def run(out: Path, smoke: bool) -> str:
         f"pixels vs {baseline:.4f} for the mean training image.\n\n"
         "![predictive coding](predictive_coding.png)"
     )
+    return body, {"epochs": epochs, "completion_mse": mse, "mean_image_mse": baseline}
 
 
 SECTION = Section("predictive_coding", "Predictive coding", run)

@@ -25,7 +25,7 @@ class _Cell(TypedDict):
     t_ref: float
 
 
-def run(out: Path, smoke: bool) -> str:
+def run(out: Path, smoke: bool) -> tuple[str, dict]:
     n, t1, dt = (1000, 200.0, 0.1) if smoke else (4000, 1000.0, 0.1)
     p = 80.0 / n  # in-degree 80, as the 4000-neuron benchmark (p = 0.02)
     n_e = int(0.8 * n)
@@ -83,7 +83,7 @@ def run(out: Path, smoke: bool) -> str:
     axes[2].set(xlabel="firing rate (Hz)", ylabel="fraction of neurons (1/Hz)")
     axes[2].legend()
     plot.save(fig, out / "spiking_coba.png")
-    return (
+    body = (
         f"The Vogels-Abbott COBA benchmark network (Brette et al. 2007): {n_e} excitatory "
         f"+ {n - n_e} inhibitory LIF neurons, random connectivity p = {p:g} (in-degree 80) "
         "propagated event-driven, exponential conductance synapses (6 nS / 67 nS, "
@@ -92,6 +92,7 @@ def run(out: Path, smoke: bool) -> str:
         "4000-neuron network: 22.2 Hz and 21.7 Hz, `tests/data/brian2_rates.json`).\n\n"
         "![COBA raster, population rate and rate histogram](spiking_coba.png)"
     )
+    return body, {"n": n, "t1_ms": t1, "rate_E_hz": rates["E"], "rate_I_hz": rates["I"]}
 
 
 SECTION = Section("spiking", "Spiking network (COBA benchmark)", run)

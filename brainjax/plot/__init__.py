@@ -1,8 +1,10 @@
-"""Plots (matplotlib, headless-safe); each returns the `Axes` for customisation."""
+"""Plots (matplotlib, headless-safe); each returns the `Axes` for customisation.
+`raster`, `population_rate`, `traces` and `fc` take a [`brainjax.Solution`][]
+(`raster(sol, population="E")`, `traces(sol, select="v")`) or plain arrays."""
 
+from ._fc import fc as fc, fc_pair as fc_pair
 from ._plots import (
     energy_curves as energy_curves,
-    fc_pair as fc_pair,
     phase_plane as phase_plane,
     population_rate as population_rate,
     raster as raster,
@@ -17,6 +19,7 @@ __all__ = [
     "traces",
     "population_rate",
     "phase_plane",
+    "fc",
     "fc_pair",
     "energy_curves",
     "training_curves",

@@ -2,7 +2,9 @@
 function returns the `Axes` it drew on (creating a figure when `ax` is None)."""
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
+import jax
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -15,21 +17,66 @@ def _axes(ax: Axes | None, figsize=(6.0, 3.5)) -> Axes:
     return ax
 
 
+def _solution(data: Any) -> Any:
+    from .._solution import Solution
+
+    return data if isinstance(data, Solution) else None
+
+
+def _pick(tree: Any, population: str | None, what: str) -> Any:
+    """One population of a dict of records (or all of them when `population` is None)."""
+    if population is None:
+        return tree
+    if not isinstance(tree, Mapping) or population not in tree:
+        have = sorted(tree) if isinstance(tree, Mapping) else "one population"
+        raise ValueError(f"`population={population!r}`: the {what} have {have}.")
+    return {population: tree[population]}
+
+
 def raster(
-    spikes,
-    dt: float,
+    spikes: Any,
+    dt: float | None = None,
     *,
-    t0: float = 0.0,
+    population: str | None = None,
+    t0: float | None = None,
     ax: Axes | None = None,
     colors: Mapping[str, str] | None = None,
     markersize: float = 1.5,
 ) -> Axes:
-    """Spike raster. `spikes` is a `(steps, n)` array or a dict of them (one colour
-    per population, stacked vertically); `dt` and `t0` in ms."""
+    """Spike raster of a [`brainjax.Solution`][] (`raster(sol)`, `raster(sol,
+    population="E")`) or of a `(steps, n)` spike array / dict of them with the step
+    `dt` and start `t0` in ms (`raster(spikes, dt=0.1)`). Populations get one colour
+    each, stacked vertically; a spike in step `i` is drawn at `t0 + (i + 1) dt` and the
+    time axis runs from `t0`.
+
+    Example: `bj.plot.raster(bj.simulate(bj.neurons.LIF(n=20), t1=100.0, dt=0.1,
+    inputs=400.0))`.
+    """
     ax = _axes(ax)
-    groups = spikes if isinstance(spikes, Mapping) else {"": spikes}
-    offset = 0
+    sol = _solution(spikes)
+    if sol is not None:
+        if dt is not None and dt != sol.dt:
+            raise ValueError(f"`dt={dt!r}` differs from the solution's step {sol.dt!r} ms.")
+        dt, t0 = sol.dt, float(sol.ts[0]) if t0 is None else t0
+        if sol.spikes is None:
+            if sol.events is None or isinstance(sol.events, Mapping):
+                raise ValueError(
+                    "`raster(sol)` needs spikes: simulate with `Monitor(spikes=True)` "
+                    "(or `Monitor(events=...)` for one population)."
+                )
+            times, neurons = sol.raster()
+            ax.plot(times, neurons, "|", ms=markersize, color="C0")
+            ax.set(xlabel="time (ms)", ylabel="neuron", xlim=(t0, float(sol.ts[-1])))
+            return ax
+        spikes = sol.spikes
+    if dt is None:
+        raise ValueError("`raster(spikes, dt=...)` needs the step `dt` (ms) for a spike array.")
+    t0 = 0.0 if t0 is None else float(t0)
+    groups = _pick(spikes if isinstance(spikes, Mapping) else {"": spikes}, population, "spikes")
+    offset, steps_max = 0, 0
     for index, (name, s) in enumerate(groups.items()):
+        if np.ndim(s) < 1:
+            raise ValueError(f"spikes must be a (steps, n) array, got shape {np.shape(s)}.")
         s = np.asarray(s).reshape(np.shape(s)[0], -1)
         steps, neurons = np.nonzero(s)
         color = (colors or {}).get(name, f"C{index}")
@@ -42,32 +89,117 @@ def raster(
             label=name or None,
         )
         offset += s.shape[1]
-    ax.set(xlabel="time (ms)", ylabel="neuron", ylim=(-0.5, offset - 0.5))
+        steps_max = max(steps_max, s.shape[0])
+    ax.set(
+        xlabel="time (ms)",
+        ylabel="neuron",
+        ylim=(-0.5, offset - 0.5),
+        xlim=(t0, t0 + steps_max * dt),
+    )
     if len(groups) > 1:
         ax.legend(loc="upper right", markerscale=4)
     return ax
 
 
+def _select(ys: Any, select: Any) -> Any:
+    if select is None:
+        return ys
+    if callable(select):
+        return select(ys)
+    if isinstance(select, str):
+        if isinstance(ys, Mapping) and select in ys:
+            return ys[select]
+        fields = getattr(ys, "__dataclass_fields__", {})  # a state Module, not a model
+        if select in fields:
+            return getattr(ys, select)
+        have = sorted(ys) if isinstance(ys, Mapping) else sorted(fields)
+        raise ValueError(f"`select={select!r}` is not one of the recorded variables {have}.")
+    raise ValueError(f"`select` must be a name or a callable of `sol.ys`, got {select!r}.")
+
+
 def traces(
-    ts, ys, *, ax: Axes | None = None, labels=None, ylabel: str = "", xlabel: str = "time (ms)"
+    ts: Any,
+    ys: Any = None,
+    *,
+    select: Any = None,
+    ax: Axes | None = None,
+    labels=None,
+    ylabel: str = "",
+    xlabel: str = "time (ms)",
 ) -> Axes:
-    """Line plot of variables over time: `ys` has shape `(len(ts),)` or `(len(ts), k)`."""
+    """Line plot of variables over time: `traces(sol, select="v")` (a recorded variable
+    of a [`brainjax.Solution`][] by name, or `select=lambda ys: ys.v[:, :5]`), or
+    `traces(ts, ys)` with `ys` of shape `(len(ts),)` or `(len(ts), k)`; `ts` in ms."""
     ax = _axes(ax)
-    ys = np.asarray(ys).reshape(len(ts), -1)
+    sol = _solution(ts)
+    if sol is not None:
+        if ys is not None:
+            raise ValueError("`traces(sol, ...)`: choose variables with `select=`, not `ys`.")
+        ts, ys = sol.ts, sol.ys
+        ylabel = ylabel or (select if isinstance(select, str) else "")
+    ys = _select(ys, select)
+    if not isinstance(ys, (np.ndarray, jax.Array, list, tuple)) or isinstance(ys, Mapping):
+        raise ValueError(
+            "`traces` needs an array of values over time; pick one recorded variable "
+            f"with `select=` (got {type(ys).__name__})."
+        )
+    ts = np.asarray(ts)
+    ys = np.asarray(ys)
+    if ys.ndim == 0 or ys.shape[0] != len(ts):
+        raise ValueError(f"values of shape {ys.shape} do not match {len(ts)} times.")
+    ys = ys.reshape(len(ts), -1)
     for k in range(ys.shape[1]):
-        ax.plot(np.asarray(ts), ys[:, k], label=None if labels is None else labels[k])
-    ax.set(xlabel=xlabel, ylabel=ylabel)
+        ax.plot(ts, ys[:, k], label=None if labels is None else labels[k])
+    ax.set(xlabel=xlabel, ylabel=ylabel, xlim=(float(ts[0]), float(ts[-1])))
     if labels is not None:
         ax.legend()
     return ax
 
 
-def population_rate(ts, rate, *, ax: Axes | None = None, smooth: int = 1) -> Axes:
-    """Population rate (Hz) over time, optionally box-smoothed over `smooth` samples."""
-    rate = np.asarray(rate)
-    if smooth > 1:
-        rate = np.convolve(rate, np.ones(smooth) / smooth, mode="same")
-    return traces(ts, rate, ax=ax, ylabel="rate (Hz)")
+def population_rate(
+    ts: Any,
+    rate: Any = None,
+    *,
+    population: str | None = None,
+    ax: Axes | None = None,
+    smooth: int = 1,
+) -> Axes:
+    """Population rate (Hz) over time, optionally box-smoothed over `smooth` steps:
+    `population_rate(sol)` (every population of a [`brainjax.Solution`][], or one with
+    `population=`) or `population_rate(ts, rate)`, where `ts` (ms) has one entry per
+    rate (step ends) or one more (`sol.ts`, whose first entry `t0` is dropped)."""
+    sol, start = _solution(ts), None
+    if sol is not None:
+        if rate is not None:
+            raise ValueError("`population_rate(sol)` computes the rate: pass no `rate`.")
+        rate, start = sol.population_rate(), float(sol.ts[0])
+        first = jax.tree.leaves(rate)[0]
+        ts = start + sol.dt * (np.arange(first.shape[0]) + 1)
+    if rate is None:
+        raise ValueError("`population_rate(ts, rate)` needs the rate (Hz), or pass a Solution.")
+    groups = _pick(rate if isinstance(rate, Mapping) else {"": rate}, population, "rates")
+    ts = np.asarray(ts)
+    ax = _axes(ax)
+    for index, (name, r) in enumerate(groups.items()):
+        r = np.asarray(r)
+        if r.ndim != 1:
+            raise ValueError(f"a population rate must be 1-d (steps,), got shape {r.shape}.")
+        if len(ts) == len(r) + 1:
+            t = ts[1:]
+        elif len(ts) == len(r):
+            t = ts
+        else:
+            raise ValueError(
+                f"{len(ts)} times for {len(r)} rates: `ts` needs one entry per rate or one more."
+            )
+        if smooth > 1:
+            r = np.convolve(r, np.ones(smooth) / smooth, mode="same")
+        ax.plot(t, r, color=f"C{index}", label=name or None)
+        xlim = (float(ts[0]) if start is None else start, float(ts[-1]))
+        ax.set(xlabel="time (ms)", ylabel="rate (Hz)", xlim=xlim)
+    if len(groups) > 1:
+        ax.legend()
+    return ax
 
 
 def phase_plane(
@@ -107,35 +239,6 @@ def save(ax_or_fig: Axes | Figure, path) -> None:
     assert fig is not None  # an Axes always belongs to a figure
     fig.savefig(path, dpi=120)
     plt.close(fig)
-
-
-def fc_pair(
-    simulated,
-    empirical,
-    *,
-    axes=None,
-    titles=("simulated FC", "empirical FC"),
-    cmap: str = "RdBu_r",
-):
-    """Two functional-connectivity matrices side by side on one colour scale
-    (`[-1, 1]`), the Pearson correlation of their upper triangles in the figure title
-    (as [`brainjax.analysis.fc_correlation`][]). Returns the pair of `Axes`."""
-    simulated, empirical = np.asarray(simulated), np.asarray(empirical)
-    if simulated.ndim != 2 or simulated.shape != empirical.shape:
-        raise ValueError(
-            f"FC matrices must be square and of the same shape, got {simulated.shape} "
-            f"and {empirical.shape}."
-        )
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(8.0, 3.8), layout="constrained")
-    upper = np.triu_indices(len(simulated), k=1)
-    r = np.corrcoef(simulated[upper], empirical[upper])[0, 1]
-    for ax, matrix, title in zip(axes, (simulated, empirical), titles):
-        image = ax.imshow(matrix, cmap=cmap, vmin=-1.0, vmax=1.0)
-        ax.set(title=title, xlabel="region", ylabel="region")
-    axes[0].figure.colorbar(image, ax=list(axes), shrink=0.8, label="correlation")
-    axes[0].figure.suptitle(f"FC correlation r = {r:.3f}")
-    return axes
 
 
 def energy_curves(energies, *, ax: Axes | None = None, xlabel: str = "iteration") -> Axes:
