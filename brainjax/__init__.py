@@ -9,6 +9,7 @@ from . import (
     encoding as encoding,
     fit as fit,
     inputs as inputs,
+    io as io,
     integrators as integrators,
     memory as memory,
     neurons as neurons,
