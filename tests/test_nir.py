@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -18,18 +19,23 @@ def _raster(seed=0, steps=STEPS, n=N_IN):
     return (rng.random((steps, n)) < 0.2).astype(np.float32)
 
 
-def _run(net, raster, dt=1.0):
+def _run(net, raster, dt=1.0) -> dict:
     drive = {"input": bj.inputs.SpikeTrain(raster, dt=dt)}
-    return bj.simulate(net, t1=raster.shape[0] * dt, dt=dt, inputs=drive).spikes
+    spikes = bj.simulate(net, t1=raster.shape[0] * dt, dt=dt, inputs=drive).spikes
+    assert isinstance(spikes, dict)
+    return spikes
+
+
+def _lif(n, tau_m, c_m):
+    return bj.neurons.LIF(n=n, tau_m=tau_m, c_m=c_m, v_rest=0.0, v_reset=0.0, v_th=1.0, t_ref=0.0)
 
 
 def _network(recurrent=True, delay=0.0):
     rng = np.random.default_rng(1)
-    lif = dict(v_rest=0.0, v_reset=0.0, v_th=1.0, t_ref=0.0)
     pops = {
         "input": bj.io.SpikeRelay(n=N_IN),
-        "hidden": bj.neurons.LIF(n=N_H, tau_m=10.0, c_m=1.0, **lif),
-        "out": bj.neurons.LIF(n=N_O, tau_m=20.0, c_m=2.0, **lif),
+        "hidden": _lif(N_H, 10.0, 1.0),
+        "out": _lif(N_O, 20.0, 2.0),
     }
     syn = bj.synapses.Exponential(tau=5.0)
     w_out = rng.normal(0.3, 0.3, (N_H, N_O)).astype(np.float32)
@@ -105,12 +111,11 @@ def test_hand_written_graph_matches_hand_built_network():
     )
     # NIR: tau_syn dI/dt = -I + w_in W S, tau_mem dv/dt = (v_leak - v) + R I; a spike
     # raises I by w_in W / tau_syn; brainjax: c_m = tau_mem / R.
-    lif = dict(v_rest=0.0, v_reset=0.0, v_th=1.0, t_ref=0.0)
     net = bj.Network(
         {
             "input": bj.io.SpikeRelay(n=N_IN),
-            "lif1": bj.neurons.LIF(n=N_H, tau_m=10.0, c_m=5.0, **lif),
-            "lif2": bj.neurons.LIF(n=N_O, tau_m=20.0, c_m=4.0, **lif),
+            "lif1": _lif(N_H, 10.0, 5.0),
+            "lif2": _lif(N_O, 20.0, 4.0),
         },
         [
             bj.Projection("input", "lif1", (w1.T / 4.0), bj.synapses.Exponential(tau=4.0)),
@@ -192,7 +197,7 @@ def test_to_nir_errors_and_refractory_warning():
     with pytest.raises(ValueError, match="population 'x': Izhikevich"):
         bj.io.to_nir(izh)
     with pytest.raises(ValueError, match="to_nir exports a brainjax.Network"):
-        bj.io.to_nir(bj.neurons.LIF(n=2))
+        bj.io.to_nir(cast(Any, bj.neurons.LIF(n=2)))
     net = bj.Network(
         {"input": bj.io.SpikeRelay(n=2), "x": bj.neurons.LIF(n=2)},
         [bj.Projection("input", "x", np.ones((2, 2)), bj.synapses.Exponential())],
