@@ -125,9 +125,9 @@ def statistics(spikes: np.ndarray, dt: float, skip_ms: float = 100.0) -> dict[st
 if __name__ == "__main__":
     from _common import parse, report, timed
 
-    args = parse(__doc__.split("\n")[0], t1=500.0)
+    args = parse(__doc__, "brunel", help={"t1": "simulated time (ms)"}, t1=500.0)
     n_e, j, t1 = (2000, 0.5, 300.0) if args.smoke else (10000, 0.1, args.t1)
-    results = {"example": "brunel", "n_e": n_e, "j_mv": j, "t1_ms": t1}
+    results = {"n_e": n_e, "j_mv": j, "t1_ms": t1}
     for regime, g in REGIMES.items():
         net, drive = build(n_e, j, g, key=jax.random.key(args.seed))
         sol, compile_s, run_s = timed(
@@ -137,4 +137,5 @@ if __name__ == "__main__":
         results.update({f"{regime}_{k}": v for k, v in stats.items()})
         results[f"{regime}_runtime_s"] = run_s
     results["AI_rate_theory_hz"] = theory_rate(j, 0.1 * n_e, REGIMES["AI"])
-    report(results)
+    runtime_s = sum(results[f"{regime}_runtime_s"] for regime in REGIMES)
+    report("brunel", args.smoke, runtime_s, **results)

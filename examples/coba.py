@@ -63,4 +63,4 @@ def rates(sol: bj.Solution) -> dict[str, float]:
 if __name__ == "__main__":
     from _common import vogels_abbott_main
 
-    vogels_abbott_main("coba", __doc__.split("\n")[0], build, run, rates)
+    vogels_abbott_main("coba", __doc__, build, run, rates)

@@ -89,23 +89,28 @@ def counted_rate(spikes, dt: float, dead_time: float = 3.0) -> float:
 if __name__ == "__main__":
     from _common import parse, report, timed
 
-    args = parse(__doc__.split("\n")[0], n=4000, t1=1000.0)
+    args = parse(
+        __doc__,
+        "coba_hh",
+        help={"n": "number of neurons (80 %% E)", "t1": "simulated time (ms)"},
+        n=4000,
+        t1=1000.0,
+    )
     n, t1 = (1000, 100.0) if args.smoke else (args.n, args.t1)
     p = 0.02 * 4000 / n  # the benchmark's in-degree of 80 at any size
     net, y0 = build(n, p, jax.random.key(args.seed))
     sol, compile_s, run_s = timed(lambda net, y0: run(net, y0, t1), net, y0)
     rates = {name: float(jnp.mean(r)) for name, r in sol.mean_rates().items()}
     report(
-        {
-            "example": "coba_hh",
-            "n": n,
-            "p": p,
-            "t1_ms": t1,
-            "rate_e_hz": rates["E"],
-            "rate_i_hz": rates["I"],
-            "rate_e_3ms_hz": counted_rate(sol.spikes["E"], DT),
-            "rate_i_3ms_hz": counted_rate(sol.spikes["I"], DT),
-            "compile_s": compile_s,
-            "runtime_s": run_s,
-        }
+        "coba_hh",
+        args.smoke,
+        run_s,
+        n=n,
+        p=p,
+        t1_ms=t1,
+        rate_e_hz=rates["E"],
+        rate_i_hz=rates["I"],
+        rate_e_3ms_hz=counted_rate(sol.spikes["E"], DT),
+        rate_i_3ms_hz=counted_rate(sol.spikes["I"], DT),
+        compile_s=compile_s,
     )

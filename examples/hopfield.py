@@ -10,11 +10,8 @@ Hopfield network against the load P/N for random patterns (the 0.138 N edge).
 Prints its key results as one final JSON line.
 """
 
-import argparse
 import functools
-import json
 import time
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -85,13 +82,12 @@ def capacity_curve(n, alphas, n_query, key):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="small sizes (CI)")
-    parser.add_argument("--out", type=Path, default=Path("hopfield_out"))
-    opts = parser.parse_args()
-    opts.out.mkdir(parents=True, exist_ok=True)
+    from _common import out_dir, parser, report
+
+    opts = parser(__doc__, "hopfield").parse_args()
+    folder = out_dir(opts.out, "hopfield")
     tic = time.perf_counter()
-    key = jax.random.key(0)
+    key = jax.random.key(opts.seed)
 
     # Retrieval accuracy vs the number of stored digits.
     loads = [1, 2, 4] if opts.smoke else [1, 2, 3, 5, 8]  # digits per class
@@ -157,21 +153,18 @@ def main():
         title=f"Hebbian Hopfield, N = {n}, 10 % noise",
     )
     ax_cap.legend()
-    fig.savefig(opts.out / "hopfield.png", dpi=120)
-    fig_img.savefig(opts.out / "hopfield_digits.png", dpi=120)
-    print(
-        json.dumps(
-            {
-                "example": "hopfield",
-                "smoke": opts.smoke,
-                "digits_stored": [10 * p for p in loads],
-                "exact_retrieval": accuracy,
-                "capacity_n": n,
-                "capacity_alpha": alphas,
-                "capacity_overlap": [round(o, 4) for o in overlaps],
-                "runtime_s": round(time.perf_counter() - tic, 1),
-            }
-        )
+    fig.savefig(folder / "hopfield.png", dpi=120)
+    fig_img.savefig(folder / "hopfield_digits.png", dpi=120)
+    report(
+        "hopfield",
+        opts.smoke,
+        time.perf_counter() - tic,
+        digits_stored=[10 * p for p in loads],
+        exact_retrieval=accuracy,
+        capacity_n=n,
+        capacity_alpha=alphas,
+        capacity_overlap=overlaps,
+        files=[folder / "hopfield.png", folder / "hopfield_digits.png"],
     )
 
 

@@ -71,21 +71,23 @@ def dominant_frequency(spikes: np.ndarray, dt: float, skip_ms: float = 100.0) ->
 
 
 if __name__ == "__main__":
-    from _common import parse, report, timed
+    from _common import out_dir, parse, report, timed
 
-    args = parse(__doc__.split("\n")[0], t1=1000.0)
+    args = parse(__doc__, "izhikevich", help={"t1": "simulated time (ms)"}, t1=1000.0)
     t1 = 300.0 if args.smoke else args.t1
     net, thalamic = build(jax.random.key(args.seed))
     sol, compile_s, run_s = timed(lambda net, th: run(net, th, t1), net, thalamic)
     rates = {name: float(jnp.mean(r)) for name, r in sol.mean_rates().items()}
+    out = out_dir(args.out, "izhikevich")
+    bj.plot.save(bj.plot.raster(sol), out / "izhikevich_raster.png")
     report(
-        {
-            "example": "izhikevich",
-            "t1_ms": t1,
-            "rate_e_hz": rates["E"],
-            "rate_i_hz": rates["I"],
-            "peak_freq_hz": dominant_frequency(sol.spikes["E"], DT),
-            "compile_s": compile_s,
-            "runtime_s": run_s,
-        }
+        "izhikevich",
+        args.smoke,
+        run_s,
+        t1_ms=t1,
+        rate_e_hz=rates["E"],
+        rate_i_hz=rates["I"],
+        peak_freq_hz=dominant_frequency(sol.spikes["E"], DT),
+        compile_s=compile_s,
+        files=[out / "izhikevich_raster.png"],
     )

@@ -15,11 +15,10 @@
 Plots: energy during inference (fixed steps and a Diffrax Tsit5 gradient flow),
 accuracy over epochs, and occluded / completed digits.
 
-    python examples/predictive_coding.py [--smoke] [--epochs 30] [--out pc_out]
+    python examples/predictive_coding.py [--smoke] [--epochs 30] [--out DIR]
 """
 
 import time
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -127,12 +126,12 @@ def complete(net, images):
 
 
 def main():
-    from _common import parse, report
+    from _common import out_dir, parse, report
 
-    args = parse(__doc__.splitlines()[0], epochs=30, out="pc_out")
+    tic = time.perf_counter()
+    args = parse(__doc__, "predictive_coding", help={"epochs": "training epochs"}, epochs=30)
     epochs, gen_epochs = (2, 2) if args.smoke else (args.epochs, args.epochs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = out_dir(args.out, "predictive_coding")
     x_np, labels = bj.datasets.load_digits("train")
     xt_np, yt = bj.datasets.load_digits("test")
     x, xt = jnp.asarray(x_np), jnp.asarray(xt_np)
@@ -182,21 +181,23 @@ def main():
     bj.plot.save(fig, out / "pc_completion.png")
 
     report(
-        {
-            "pc_test_accuracy": curves["pc"][-1],
-            "ipc_test_accuracy": curves["ipc"][-1],
-            "backprop_test_accuracy": curves["backprop"][-1],
-            "pc_train_s": seconds["pc"],
-            "ipc_train_s": seconds["ipc"],
-            "backprop_train_s": seconds["backprop"],
-            "epochs": epochs,
-            "inference_energy_start": float(fixed.energies[0]),
-            "inference_energy_end": float(fixed.energies[-1]),
-            "ode_energy_end": float(ode.energies[-1]),
-            "completion_mse": mse,
-            "completion_mse_mean_image": baseline,
-            "generative_energy_first_last": [float(gen_history[0]), float(gen_history[-1])],
-        }
+        "predictive_coding",
+        args.smoke,
+        time.perf_counter() - tic,
+        pc_test_accuracy=curves["pc"][-1],
+        ipc_test_accuracy=curves["ipc"][-1],
+        backprop_test_accuracy=curves["backprop"][-1],
+        pc_train_s=seconds["pc"],
+        ipc_train_s=seconds["ipc"],
+        backprop_train_s=seconds["backprop"],
+        epochs=epochs,
+        inference_energy_start=float(fixed.energies[0]),
+        inference_energy_end=float(fixed.energies[-1]),
+        ode_energy_end=float(ode.energies[-1]),
+        completion_mse=mse,
+        completion_mse_mean_image=baseline,
+        generative_energy_first_last=[float(gen_history[0]), float(gen_history[-1])],
+        files=[out / "pc_training.png", out / "pc_completion.png"],
     )
 
 

@@ -1,12 +1,10 @@
 """Quick start: one LIF population, one Wilson-Cowan node, a vmap sweep and a gradient.
 
-    python examples/quickstart.py [--smoke]
+    python examples/quickstart.py [--smoke] [--out DIR]
 
 Prints the key results as one final JSON line.
 """
 
-import argparse
-import json
 import time
 
 import jax
@@ -54,11 +52,13 @@ def main(smoke: bool = False) -> dict:
         "lif_rates_hz": rates.round(2).tolist(),
         "wc_oscillating_drives": np.asarray(drives)[amplitudes > 0.05].tolist(),
         "grad_mean_e_tau_e": grad,
-        "run_time_s": round(time.perf_counter() - tic, 2),
+        "runtime_s": time.perf_counter() - tic,
     }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="short run for CI")
-    print(json.dumps(main(parser.parse_args().smoke)))
+    from _common import parser, report
+
+    args = parser(__doc__, "quickstart").parse_args()
+    results = main(args.smoke)
+    report("quickstart", args.smoke, results.pop("runtime_s"), **results)

@@ -12,10 +12,7 @@ parametrisation, `bj.fit.LogPositive`) and thresholds.
     python examples/snn_digits.py --smoke    # a few steps (CI)
 """
 
-import argparse
-import json
 import time
-from pathlib import Path
 
 import equinox as eqx
 import jax
@@ -116,13 +113,16 @@ def accuracy(model, images, labels, batch=512):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("snn_digits_training.png"))
-    args = parser.parse_args()
+    from _common import out_dir, parse, report
+
+    args = parse(
+        __doc__,
+        "snn_digits",
+        help={"steps": "Adam steps", "hidden": "hidden LIF neurons"},
+        steps=1500,
+        hidden=128,
+    )
+    start = time.perf_counter()
     steps = 20 if args.smoke else args.steps
 
     x_train, y_train = bj.datasets.load_digits("train")
@@ -158,24 +158,21 @@ def main():
     )
     ax.legend()
     fig.tight_layout()
-    fig.savefig(args.out, dpi=120)
+    path = out_dir(args.out, "snn_digits") / "snn_digits_training.png"
+    fig.savefig(path, dpi=120)
 
-    print(
-        json.dumps(
-            {
-                "example": "snn_digits",
-                "steps": steps,
-                "hidden": args.hidden,
-                "test_accuracy": round(test_acc, 4),
-                "train_accuracy": round(train_acc, 4),
-                "final_loss": round(float(result.history[-1]), 4),
-                "train_time_s": round(train_s, 1),
-                "tau_m_hidden_ms": [
-                    round(float(q), 2) for q in np.percentile(trained.tau_m, [5, 50, 95])
-                ],
-                "plot": str(args.out),
-            }
-        )
+    report(
+        "snn_digits",
+        args.smoke,
+        time.perf_counter() - start,
+        steps=steps,
+        hidden=args.hidden,
+        test_accuracy=test_acc,
+        train_accuracy=train_acc,
+        final_loss=float(result.history[-1]),
+        train_time_s=train_s,
+        tau_m_hidden_ms=[float(q) for q in np.percentile(trained.tau_m, [5, 50, 95])],
+        files=[path],
     )
 
 

@@ -12,10 +12,7 @@ inside `bj.simulate`.
     python examples/stdp_correlations.py --smoke    # 3 s (CI)
 """
 
-import argparse
-import json
 import time
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -57,13 +54,11 @@ def build(key):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--out", type=Path, default=Path("stdp_correlations.png"))
-    args = parser.parse_args()
+    from _common import out_dir, parse, report
+
+    args = parse(__doc__, "stdp_correlations", help={"seconds": "simulated time (s)"}, seconds=60.0)
     seconds = 3.0 if args.smoke else args.seconds
-    net, drive, w0 = build(jax.random.key(0))
+    net, drive, w0 = build(jax.random.key(args.seed))
     every = int(round(1000.0 / DT))  # record the weights every second
     tic = time.perf_counter()
     sol = bj.simulate(
@@ -94,17 +89,22 @@ def main():
     axes[1].set(xlabel="time (s)", ylabel="mean w / w_max", ylim=(0, 1),
                 title=f"output {post_rate:.1f} Hz, inputs {input_rate:.1f} Hz")  # fmt: skip
     axes[1].legend()
-    fig.savefig(args.out, dpi=120)
+    path = out_dir(args.out, "stdp_correlations") / "stdp_correlations.png"
+    fig.savefig(path, dpi=120)
 
     final = weights[-1] / W_MAX
-    print(json.dumps({
-        "example": "stdp_correlations", "seconds": seconds,
-        "mean_w_correlated": round(float(final[:half].mean()), 3),
-        "mean_w_independent": round(float(final[half:].mean()), 3),
-        "fraction_near_bounds": round(float(np.mean((final < 0.1) | (final > 0.9))), 3),
-        "output_rate_hz": round(post_rate, 2), "input_rate_hz": round(input_rate, 2),
-        "run_time_s": round(run_s, 1), "plot": str(args.out),
-    }))  # fmt: skip
+    report(
+        "stdp_correlations",
+        args.smoke,
+        run_s,
+        seconds=seconds,
+        mean_w_correlated=float(final[:half].mean()),
+        mean_w_independent=float(final[half:].mean()),
+        fraction_near_bounds=float(np.mean((final < 0.1) | (final > 0.9))),
+        output_rate_hz=post_rate,
+        input_rate_hz=input_rate,
+        files=[path],
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ with `brainjax.fit.fit` (Adam, mini-batches of the bundled UCI digits).
 Prints the test accuracy on the fixed 449-image test split as the last JSON line.
 """
 
-import argparse
-import json
 import time
 
 import diffrax
@@ -64,12 +62,15 @@ def accuracy(model, images, labels):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--nodes", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    from _common import out_dir, parse, report
+
+    args = parse(
+        __doc__,
+        "wc_digits",
+        help={"nodes": "Wilson-Cowan E/I nodes", "steps": "Adam steps"},
+        nodes=64,
+        steps=300,
+    )
     steps = 5 if args.smoke else args.steps
     x_train, y_train = bj.datasets.load_digits("train")
     x_test, y_test = bj.datasets.load_digits("test")
@@ -86,11 +87,19 @@ def main():
     test_acc = float(accuracy(trained, jnp.asarray(x_test), jnp.asarray(y_test)))
     print(f"WC metapopulation ({args.nodes} E/I nodes), {result.step} steps in {train_s:.0f} s:"
           f" train accuracy {train_acc:.3f}, test accuracy {test_acc:.3f}")  # fmt: skip
-    print(json.dumps({
-        "example": "wc_digits", "smoke": args.smoke, "nodes": args.nodes, "steps": result.step,
-        "train_accuracy": train_acc, "test_accuracy": test_acc, "train_s": train_s,
-        "final_loss": float(result.history[-1]),
-    }))  # fmt: skip
+    path = out_dir(args.out, "wc_digits") / "wc_digits_training.png"
+    bj.plot.save(bj.plot.training_curves(result), path)
+    report(
+        "wc_digits",
+        args.smoke,
+        train_s,
+        nodes=args.nodes,
+        steps=result.step,
+        train_accuracy=train_acc,
+        test_accuracy=test_acc,
+        final_loss=float(result.history[-1]),
+        files=[path],
+    )
 
 
 if __name__ == "__main__":

@@ -18,10 +18,7 @@ Writes `whole_brain_fit.png` (heat map and FCs) into `--out` and prints one JSON
 with the fit quality (Pearson r between simulated and empirical FC upper triangles).
 """
 
-import argparse
-import json
 import time
-from pathlib import Path
 
 import diffrax
 import equinox as eqx
@@ -60,22 +57,33 @@ def simulated_fc(net, key, seconds, dt, signal="activity"):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--signal", choices=("activity", "bold"), default="activity")
-    parser.add_argument("--seconds", type=float, default=20.0, help="biological time (s)")
-    parser.add_argument("--dt", type=float, default=0.5, help="integration step (ms)")
-    parser.add_argument("--grid", type=int, default=6, help="grid points per axis")
-    parser.add_argument("--steps", type=int, default=40, help="gradient steps")
-    parser.add_argument("--lr", type=float, default=0.05, help="Adam learning rate")
-    parser.add_argument("--start", choices=("grid", "poor"), default="poor")
-    parser.add_argument("--out", type=Path, default=Path("."))
-    args = parser.parse_args()
+    from _common import out_dir, parser, report
+
+    start_s = time.perf_counter()
+    cli = parser(__doc__, "whole_brain_fit")
+    cli.add_argument(
+        "--signal",
+        choices=("activity", "bold"),
+        default="activity",
+        help="FC of the E activity or of its BOLD signal (default: activity)",
+    )
+    cli.add_argument("--seconds", type=float, default=20.0, help="biological time (s)")
+    cli.add_argument("--dt", type=float, default=0.5, help="integration step (ms)")
+    cli.add_argument("--grid", type=int, default=6, help="grid points per axis")
+    cli.add_argument("--steps", type=int, default=40, help="gradient steps")
+    cli.add_argument("--lr", type=float, default=0.05, help="Adam learning rate")
+    cli.add_argument(
+        "--start",
+        choices=("grid", "poor"),
+        default="poor",
+        help="start the gradient fit at the grid's best point or a poor one (default: poor)",
+    )
+    args = cli.parse_args()
     if args.smoke:
         args.seconds, args.grid, args.steps = 3.0 if args.signal == "activity" else 20.0, 2, 2
     sc = bj.datasets.load_connectome()
     target = jnp.asarray(sc.fc)
-    key = jax.random.key(0)
+    key = jax.random.key(args.seed)
     p_e = 0.4  # below the node's Hopf point (0.78): noise-driven fluctuations
 
     # Grid search: one compiled, vmapped evaluation of the whole coupling x noise grid.
@@ -143,19 +151,18 @@ def main():
     print(f"gradient fit: r = {fit_r:.3f} (held-out noise seed {heldout_r:.3f}) after "
           f"{result.step} steps ({fit_s:.1f} s); coupling {float(fitted.coupling):.3f}, "
           f"noise {float(fitted.node.noise):.4f}, p_e {float(fitted.node.p_e):.3f}")  # fmt: skip
-    plot(args.out / "whole_brain_fit.png", couplings, noises, grid_r, np.asarray(fit_fc), sc.fc,
-         fitted, fit_r)  # fmt: skip
-    print(json.dumps({
-        "example": "whole_brain_fit", "smoke": args.smoke, "signal": args.signal,
-        "start": args.start,
-        "seconds": args.seconds,
-        "dt_ms": args.dt, "grid_best_r": float(grid_r[best]),
-        "grid_best_coupling": float(couplings[best[0]]), "grid_best_noise": float(noises[best[1]]),
-        "grid_runtime_s": grid_s, "grid_size": int(grid_r.size), "fit_r": fit_r,
-        "fit_heldout_r": heldout_r, "fit_steps": int(result.step), "fit_runtime_s": fit_s,
-        "fit_coupling": float(fitted.coupling), "fit_noise": float(fitted.node.noise),
-        "fit_p_e": float(fitted.node.p_e), "loss_history": result.history.tolist(),
-    }))  # fmt: skip
+    path = out_dir(args.out, "whole_brain_fit") / "whole_brain_fit.png"
+    plot(path, couplings, noises, grid_r, np.asarray(fit_fc), sc.fc, fitted, fit_r)
+    report(
+        "whole_brain_fit", args.smoke, time.perf_counter() - start_s,
+        signal=args.signal, start=args.start, seconds=args.seconds,
+        dt_ms=args.dt, grid_best_r=float(grid_r[best]),
+        grid_best_coupling=float(couplings[best[0]]), grid_best_noise=float(noises[best[1]]),
+        grid_runtime_s=grid_s, grid_size=int(grid_r.size), fit_r=fit_r,
+        fit_heldout_r=heldout_r, fit_steps=int(result.step), fit_runtime_s=fit_s,
+        fit_coupling=float(fitted.coupling), fit_noise=float(fitted.node.noise),
+        fit_p_e=float(fitted.node.p_e), loss_history=result.history.tolist(), files=[path],
+    )  # fmt: skip
 
 
 def plot(path, couplings, noises, grid_r, fit_fc, emp_fc, fitted, fit_r):
@@ -170,11 +177,10 @@ def plot(path, couplings, noises, grid_r, fit_fc, emp_fc, fitted, fit_r):
                 title="FC fit r over the grid (vmap)")  # fmt: skip
     axes[0].legend(loc="upper right")
     fig.colorbar(im, ax=axes[0], label="corr(FC_sim, FC_emp)")
+    # Each FC on its own symmetric scale, so a weak simulated FC stays readable.
     for ax, fc, title in ((axes[1], fit_fc, "simulated FC (fitted)"),
                           (axes[2], emp_fc, "empirical FC (HCP)")):  # fmt: skip
-        m = ax.imshow(fc - np.diag(np.diag(fc)), cmap="RdBu_r", vmin=-1, vmax=1)
-        ax.set(title=title, xlabel="region", ylabel="region")
-    fig.colorbar(m, ax=axes[1:], label="Pearson r")
+        bj.plot.fc(np.asarray(fc) - np.diag(np.diag(fc)), ax=ax, title=title)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

@@ -68,7 +68,32 @@ def _smoke(name: str) -> dict:
         check=True,
         cwd=ROOT,
     ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    result = json.loads(out.strip().splitlines()[-1])
+    _check_shape(result, name)
+    return result
+
+
+def _check_shape(result: dict, name: str) -> None:
+    """The one shape of every example's final JSON line."""
+    keys = list(result)
+    assert keys[:2] == ["example", "smoke"] and keys[-2:] == ["files", "runtime_s"], keys
+    assert result["example"] == name and isinstance(result["files"], list)
+
+
+def test_examples_report_one_json_shape(capsys, tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("examples_common", ROOT / "examples/_common.py")
+    assert spec is not None and spec.loader is not None
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    record = common.report("x", True, 1.23456789, rate_hz=np.float32(12.3456), ws=[0.123456])
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed == record
+    _check_shape(record, "x")
+    assert record["rate_hz"] == 12.35 and record["ws"] == [0.1235]
+    assert record["runtime_s"] == 1.235
+    monkeypatch.chdir(tmp_path)
+    first, second = common.out_dir(None, "x"), common.out_dir(None, "x")
+    assert first.is_dir() and first.parent == Path("out") and second != first
 
 
 @pytest.mark.slow
