@@ -114,7 +114,7 @@ class Projection(eqx.Module):
                     f"`weights` of projection {where} must have shape {(n_pre, n_post)}, "
                     f"got {self.connectivity.shape}."
                 )
-            return self._built(self.connectivity, None, None, n_post, (0.0, 0.0), None)
+            return self._built(self.connectivity, None, None, n_post, (0.0, 0.0), None, None)
         conn = self.connectivity.build(n_pre, n_post, self.key, recurrent=self.pre == self.post)
         span = (float(conn.delay.min()), float(conn.delay.max())) if conn.delay.size else (0.0, 0.0)
         uniform = conn.delay.size == 0 or bool(np.all(conn.delay == conn.delay[0]))
@@ -143,15 +143,33 @@ class Projection(eqx.Module):
             if not uniform:
                 grid = np.zeros((n_pre + 1, width), np.float32)
                 grid[conn.pre, col] = conn.delay
+        incoming = None
+        if not dense and self.plasticity is not None:
+            incoming = _incoming(conn.post, conn.pre * width + col, n_pre * width, n_post)
         as_jnp = lambda a: None if a is None else jnp.asarray(a)  # noqa: E731
         arrays = (jnp.asarray(weights), as_jnp(targets), as_jnp(grid))
-        return self._built(*arrays, n_post, span, as_jnp(degrees))
+        return self._built(*arrays, n_post, span, as_jnp(degrees), as_jnp(incoming))
 
-    def _built(self, weights, targets, delays, n_post, span, degrees) -> "BuiltProjection":
+    def _built(
+        self, weights, targets, delays, n_post, span, degrees, incoming
+    ) -> "BuiltProjection":
         return BuiltProjection(
             self.pre, self.post, self.synapse, self.stp, self.plasticity, self.propagation,
-            weights, targets, delays, n_post, span[1], span[0], None, degrees,
+            weights, targets, delays, n_post, span[1], span[0], None, degrees, incoming,
         )  # fmt: skip
+
+
+def _incoming(post: np.ndarray, flat: np.ndarray, pad: int, n_post: int) -> np.ndarray:
+    """The post -> synapse index: row `j` holds the flat positions (in the padded
+    `(n_pre + 1, width)` weights) of the stored synapses onto neuron `j`, padded with
+    `pad` (a slot of the all-zero last row); one more all-`pad` row for `j = n_post`."""
+    counts = np.bincount(post, minlength=n_post)
+    order = np.argsort(post, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    col = np.arange(post.size) - starts[post[order]]
+    out = np.full((n_post + 1, max(int(counts.max(initial=0)), 1)), pad, np.int32)
+    out[post[order], col] = flat[order]
+    return out
 
 
 class StepDelays(eqx.Module):
@@ -179,6 +197,10 @@ class BuiltProjection(eqx.Module):
       set by `Network.with_step(dt)`; `None` before.
     - `degrees`: event-driven only, the number of stored synapses of each row of
       `weights` (the rest of the row is padding, whose gradient is zero).
+    - `incoming`: event-driven plastic projections only, the post -> synapse index:
+      row `j` holds the flat positions in `weights` of the synapses onto post neuron
+      `j` (padded with a slot of the all-zero last row; one more padding row at the
+      end), so that a rule updates the synapses of the neurons that spiked.
     """
 
     pre: str = eqx.field(static=True)
@@ -195,6 +217,7 @@ class BuiltProjection(eqx.Module):
     min_delay: float = eqx.field(static=True)
     steps: StepDelays | None
     degrees: Int[Array, " rows"] | None = None
+    incoming: Int[Array, "n_post_1 max_in"] | None = None
 
     @property
     def dense(self) -> bool:
