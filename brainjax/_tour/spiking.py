@@ -71,10 +71,7 @@ def run(out: Path, smoke: bool) -> tuple[str, dict]:
     shown = {"E": spikes["E"][:, :200], "I": spikes["I"][:, :50]}
     plot.raster(shown, sol.dt, ax=axes[0])
     axes[0].set_title(f"COBA network: {n_e} E + {n - n_e} I LIF, p = {p:g} (200 E + 50 I shown)")
-    steps = np.arange(1, len(spikes["E"]) + 1) * sol.dt
-    for name, rate in sol.population_rate().items():
-        plot.population_rate(steps, rate, ax=axes[1], smooth=20)
-        axes[1].lines[-1].set_label(name)
+    plot.population_rate(sol, ax=axes[1], smooth=20)  # one line per population, from t0
     axes[1].set_title("population rate (2 ms box filter)")
     axes[1].legend()
     bins = np.linspace(0.0, max(float(r.max()) for r in per_neuron.values()) + 1.0, 30)

@@ -194,7 +194,7 @@ def population_rate(
             )
         if smooth > 1:
             r = np.convolve(r, np.ones(smooth) / smooth, mode="same")
-        ax.plot(t, r, color=f"C{index}", label=name or None)
+        ax.plot(t, r, color=f"C{index}" if len(groups) > 1 else None, label=name or None)
         xlim = (float(ts[0]) if start is None else start, float(ts[-1]))
         ax.set(xlabel="time (ms)", ylabel="rate (Hz)", xlim=xlim)
     if len(groups) > 1:
