@@ -218,3 +218,43 @@ def test_import_brainjax_does_not_import_nir():
     code = "import sys, brainjax; print('nir' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_nested_recurrent_subgraph_is_inlined():
+    rng = np.random.default_rng(8)
+    w, w_rec = rng.normal(1.0, 1.0, (N_H, N_IN)), rng.normal(0.0, 0.3, (N_H, N_H))
+    rnn = nir.NIRGraph(
+        nodes={
+            "input": nir.Input(input_type=np.array([N_H])),
+            "lif": _cuba(N_H, 4.0, 10.0, 2.0),
+            "w_rec": nir.Linear(weight=w_rec),
+            "output": nir.Output(output_type=np.array([N_H])),
+        },
+        edges=[("input", "lif"), ("lif", "w_rec"), ("w_rec", "lif"), ("lif", "output")],
+    )
+    outer = {
+        "input": nir.Input(input_type=np.array([N_IN])),
+        "fc": nir.Linear(weight=w),
+        "output": nir.Output(output_type=np.array([N_H])),
+    }
+    nested = nir.NIRGraph(
+        nodes={**outer, "rnn": rnn},
+        edges=[("input", "fc"), ("fc", "rnn"), ("rnn", "output")],
+    )
+    flat = nir.NIRGraph(
+        nodes={**outer, "rnn.lif": rnn.nodes["lif"], "rnn.w_rec": rnn.nodes["w_rec"]},
+        edges=[
+            ("input", "fc"),
+            ("fc", "rnn.lif"),
+            ("rnn.lif", "rnn.w_rec"),
+            ("rnn.w_rec", "rnn.lif"),
+            ("rnn.lif", "output"),
+        ],
+    )
+    net = bj.io.from_nir(nested)
+    assert sorted(net.populations) == ["input", "rnn.lif"]
+    assert len(net.projections) == 2
+    raster = _raster(9)
+    spikes = _run(net, raster)
+    assert float(spikes["rnn.lif"].sum()) > 0
+    _same(spikes, _run(bj.io.from_nir(flat), raster))

@@ -20,7 +20,7 @@ from ..neurons import LIF
 from ..synapses import CUBA, Exponential
 from ._relay import SpikeRelay
 
-_LINEAR = ("Affine", "Linear", "Scale", "Delay", "Flatten", "Identity")
+_LINEAR = ("Affine", "Linear", "Scale", "Delay", "Flatten", "Identity", "_PassThrough")
 _UNSUPPORTED = {
     "LIF": "a NIR LIF (or IF, I, LI, Threshold) feeds its input straight into the "
     "membrane (instantaneous synapses), which brainjax networks do not have; "
@@ -148,6 +148,10 @@ def to_nir(model: Network, *, ms_per_unit: float = 1.0) -> Any:
 # --------------------------------------------------------------------------- import
 
 
+class _PassThrough:
+    """The `Input` or `Output` node of an inlined graph: the signal passes unchanged."""
+
+
 def _flatten(graph: Any, prefix: str = "") -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Nodes and edges with nested graphs inlined (`outer.inner` names)."""
     nir = _nir()
@@ -174,7 +178,7 @@ def _flatten(graph: Any, prefix: str = "") -> tuple[dict[str, Any], list[tuple[s
     # the inner Input/Output nodes of inlined graphs become pass-through nodes
     for ins, outs in inner.values():
         for name in ins + outs:
-            nodes[name] = nir.Identity(input_type={"input": np.array([0])})
+            nodes[name] = _PassThrough()
     return nodes, edges
 
 
