@@ -103,7 +103,7 @@ class Monitor(eqx.Module):
         flat = lambda s: int(np.prod(s.shape))  # noqa: E731
         counts = None
         if self.spike_counts:
-            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, jnp.float32), spikes)
+            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, s.dtype), spikes)
         events = None
         if self.events is not None:
             events = jax.tree.map(
