@@ -103,7 +103,8 @@ class Monitor(eqx.Module):
         flat = lambda s: int(np.prod(s.shape))  # noqa: E731
         counts = None
         if self.spike_counts:
-            counts = jax.tree.map(lambda s: jnp.zeros(s.shape, s.dtype), spikes)
+            count = lambda s: jnp.zeros(s.shape, jnp.result_type(s.dtype, jnp.float32))  # noqa: E731
+            counts = jax.tree.map(count, spikes)  # float64 spikes under x64
         events = None
         if self.events is not None:
             events = jax.tree.map(
