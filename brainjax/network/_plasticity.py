@@ -1,5 +1,6 @@
 """Long-term plasticity inside a network: the plastic weights live in the state as
-`(weights, rule_state, mask)` and change after each step's delivery.
+`(weights, rule_state, mask)` and change after each step's delivery (`mask` is `None`
+for event-driven rules, which read it from the projection's initial weights).
 
 On event-driven (sparse) projections, pair STDP ([`brainjax.plasticity.STDP`][]) and
 triplet STDP ([`brainjax.plasticity.Triplet`][]), additive or multiplicative, are
@@ -32,7 +33,7 @@ from ..plasticity._base import check_activity, decay
 from ._projection import BuiltProjection
 from ._propagation import EventDriven, event_driven
 
-Plastic = tuple[Float[Array, "rows cols"], PyTree, Float[Array, "rows cols"]]
+Plastic = tuple[Float[Array, "rows cols"], PyTree, Float[Array, "rows cols"] | None]
 Factors = tuple[Array, ...]
 
 
@@ -53,6 +54,8 @@ def plastic_init(proj: BuiltProjection, n_pre: int) -> Plastic | None:
     # the weights join the scan carry: in the default float dtype (float64 under x64)
     weights = jnp.asarray(proj.weights, dtype=jnp.result_type(float))
     state = proj.plasticity.init(weights, rows, proj.n_post)
+    if _event_rule(proj):  # the mask is read from the initial weights, rows at a time
+        return weights, state, None
     mask = (weights != 0).astype(weights.dtype)  # zero: not connected
     return weights, state, mask
 
@@ -65,6 +68,7 @@ def plastic_update(
     w, state, mask = plastic
     if _event_rule(proj):
         return _event_update(proj, plastic, spikes[proj.pre], spikes[proj.post], dt)
+    assert mask is not None
     pre = spikes[proj.pre] if proj.dense else jnp.append(spikes[proj.pre], 0.0)
     dw, state = proj.plasticity.update(
         w, state, pre, spikes[proj.post], dt, synapses=synapse_layout(proj)
@@ -131,7 +135,8 @@ _FACTORS: dict[type, tuple[Callable, Callable]] = {
 
 
 def _event_update(proj: BuiltProjection, plastic: Plastic, pre, post, dt) -> Plastic:
-    w, state, mask = plastic
+    """One event-driven step; `proj.weights` (the initial weights) give the mask."""
+    w, state, _ = plastic
     rule = proj.plasticity
     assert rule is not None and proj.targets is not None and proj.incoming is not None
     factors, change = _FACTORS[type(rule)]
@@ -140,12 +145,14 @@ def _event_update(proj: BuiltProjection, plastic: Plastic, pre, post, dt) -> Pla
     assert isinstance(propagation, EventDriven)
     sizes = (propagation.pass_size(pre.shape[0]), propagation.pass_size(post.shape[0]))
     active = (jax.lax.stop_gradient(pre) != 0, jax.lax.stop_gradient(post) != 0)
-    w = _learn(sizes, change, active, rule, w, mask, p, q, proj.targets, proj.incoming)
-    return w, state, mask
+    initial = proj.weights
+    w = _learn(sizes, change, active, rule, w, initial, p, q, proj.targets, proj.incoming)
+    return w, state, None
 
 
-def _dense_learn(change, rule, w, mask, p, q, targets):
+def _dense_learn(change, rule, w, initial, p, q, targets):
     """The rule on every stored synapse (the reference, and the derivative)."""
+    mask = (jax.lax.stop_gradient(initial) != 0).astype(w.dtype)  # zero: not connected
     p_at = tuple(jnp.append(f, 0.0)[:, None] for f in p)
     q_at = tuple(f[targets] for f in q)
     return w + change(rule, w, p_at, q_at) * mask
@@ -158,7 +165,7 @@ def _learn(
     active: tuple[Array, Array],
     rule: PyTree,
     w: Float[Array, "rows width"],
-    mask: Float[Array, "rows width"],
+    initial: Float[Array, "rows width"],
     p: Factors,
     q: Factors,
     targets: Int[Array, "rows width"],
@@ -171,14 +178,15 @@ def _learn(
     pre_active = jnp.append(active[0], False)
     p_pad = tuple(jnp.append(f, 0.0) for f in p)
     q_pad = tuple(jnp.append(f, 0.0) for f in q)
-    mask_flat = mask.reshape(-1)
+    initial_flat = initial.reshape(-1)
 
     def rows_chunk(bufs, rows):  # rows: spiking presynaptic neurons, padded with n_pre
         (w,) = bufs
         wr = w[rows]
         p_at = tuple(f[rows][:, None] for f in p_pad)
         q_at = tuple(f[targets[rows]] for f in q)
-        return (w.at[rows].add(change(rule, wr, p_at, q_at) * mask[rows]),)
+        mask = (initial[rows] != 0).astype(w.dtype)
+        return (w.at[rows].add(change(rule, wr, p_at, q_at) * mask),)
 
     def cols_chunk(bufs, cols):  # cols: spiking postsynaptic neurons, padded with n_post
         (w,) = bufs
@@ -188,7 +196,7 @@ def _learn(
         p_at = tuple(f[rows] for f in p_pad)
         q_at = tuple(f[cols][:, None] for f in q_pad)
         dw = change(rule, wf[flat], p_at, q_at)
-        keep = jnp.where(pre_active[rows], 0.0, mask_flat[flat])
+        keep = jnp.where(pre_active[rows] | (initial_flat[flat] == 0), 0.0, 1.0)
         return (wf.at[flat].add(dw * keep).reshape(w.shape),)
 
     (w,) = event_driven(active[0], sizes[0], rows_chunk, (w,))
@@ -198,9 +206,9 @@ def _learn(
 
 @_learn.defjvp
 def _learn_jvp(sizes, change, primals, tangents):
-    active, rule, w, mask, p, q, targets, incoming = primals
-    _, d_rule, d_w, d_mask, d_p, d_q, _, _ = tangents
+    active, rule, w, initial, p, q, targets, incoming = primals
+    _, d_rule, d_w, _, d_p, d_q, _, _ = tangents
     out = _learn(sizes, change, *primals)
-    dense = lambda rule, w, mask, p, q: _dense_learn(change, rule, w, mask, p, q, targets)  # noqa: E731
-    _, d_out = jax.jvp(dense, (rule, w, mask, p, q), (d_rule, d_w, d_mask, d_p, d_q))
+    dense = lambda rule, w, p, q: _dense_learn(change, rule, w, initial, p, q, targets)  # noqa: E731
+    _, d_out = jax.jvp(dense, (rule, w, p, q), (d_rule, d_w, d_p, d_q))
     return out, d_out
