@@ -12,11 +12,16 @@ from matplotlib.axes import Axes  # noqa: E402
 import brainjax as bj  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _no_open_figures():
+    plt.close("all")  # figures left by other tests in this worker process
+
+
 def _saved(ax, path):
     fig = (ax[0] if isinstance(ax, (list, np.ndarray)) else ax).figure
     bj.plot.save(fig, path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not plt.get_fignums()  # closed
+    assert fig.number not in plt.get_fignums()  # closed
 
 
 def test_plots_render_headless(tmp_path):
