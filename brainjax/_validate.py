@@ -66,32 +66,34 @@ def _describe(value: Any) -> str:
     return repr(array.item()) if array.size == 1 else f"array with min {array.min()!r}"
 
 
+def _check_sign(name: str, value: Any, strict: bool) -> Any:
+    """`value > 0` (`strict`) or `value >= 0`, and finite: concrete values now, traced
+    values by a runtime check."""
+    what = "positive and finite" if strict else "non-negative and finite"
+
+    def ok(x, xp):
+        return xp.isfinite(x) & ((x > 0) if strict else (x >= 0))
+
+    array = _concrete(value, name)
+    if isinstance(value, Tracer):
+        return _traced_check(name, value, lambda x: ok(x, jnp), what)
+    if array is not None and not np.all(ok(array, np)):
+        raise ValueError(f"`{name}` must be {what}, got {_describe(array)}.")
+    return value
+
+
 def check_positive(name: str, value: Any) -> Any:
     """Raise `ValueError` unless every element of `value` is finite and > 0.
 
     Returns `value`; a traced `value` comes back with a runtime check on it."""
-    array = _concrete(value, name)
-    if isinstance(value, Tracer):
-        return _traced_check(
-            name, value, lambda x: jnp.isfinite(x) & (x > 0), "positive and finite"
-        )
-    if array is not None and not (np.all(np.isfinite(array)) and np.all(array > 0)):
-        raise ValueError(f"`{name}` must be positive and finite, got {_describe(array)}.")
-    return value
+    return _check_sign(name, value, strict=True)
 
 
 def check_nonnegative(name: str, value: Any) -> Any:
     """Raise `ValueError` unless every element of `value` is finite and >= 0.
 
     Returns `value`; a traced `value` comes back with a runtime check on it."""
-    array = _concrete(value, name)
-    if isinstance(value, Tracer):
-        return _traced_check(
-            name, value, lambda x: jnp.isfinite(x) & (x >= 0), "non-negative and finite"
-        )
-    if array is not None and not (np.all(np.isfinite(array)) and np.all(array >= 0)):
-        raise ValueError(f"`{name}` must be non-negative and finite, got {_describe(array)}.")
-    return value
+    return _check_sign(name, value, strict=False)
 
 
 def check_finite(name: str, value: Any) -> Any:

@@ -63,12 +63,7 @@ class DelayScan(AbstractIntegrator):
 
     def run(self, model: AbstractDynamics, problem: Problem) -> Solution:
         checks = runtime_checks()
-        solution, fault = _delayed_scan(self, model, problem, checks)
-        if not checks:
-            return solution
-        paths = _finite.leaf_paths(problem.y0)
-        every = problem.monitor.every
-        return _finite.raise_if_nonfinite(solution, fault, paths, problem.grid, every)
+        return _finite.checked(_delayed_scan(self, model, problem, checks), problem, checks)
 
 
 @eqx.filter_jit

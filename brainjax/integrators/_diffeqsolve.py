@@ -97,12 +97,9 @@ class DiffeqSolve(AbstractIntegrator):
             controller = self.stepsize_controller
             max_steps = max(4096, 16 * n_steps) if max_steps is None else max_steps
         checks = runtime_checks()
-        solution, fault = _diffeqsolve(self, model, problem, controller, max_steps, checks)
-        if not checks:
-            return solution
-        paths = _finite.leaf_paths(problem.y0)
-        every = problem.monitor.every
-        return _finite.raise_if_nonfinite(solution, fault, paths, problem.grid, every)
+        return _finite.checked(
+            _diffeqsolve(self, model, problem, controller, max_steps, checks), problem, checks
+        )
 
 
 @eqx.filter_jit

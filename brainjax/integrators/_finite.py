@@ -88,3 +88,13 @@ def raise_if_nonfinite(
         f"{within if every > 1 else ''}. The integration blew up: try a smaller `dt` "
         "or check the parameters and inputs."
     )
+
+
+def checked(outcome: tuple[PyTree, Fault], problem: Any, checks: bool) -> PyTree:
+    """The solution of an integrator's compiled run `outcome = (solution, fault)`, after
+    the non-finite check of the state (skipped when runtime checks are off)."""
+    solution, fault = outcome
+    if not checks:
+        return solution
+    paths = leaf_paths(problem.y0)
+    return raise_if_nonfinite(solution, fault, paths, problem.grid, problem.monitor.every)
