@@ -30,7 +30,9 @@ class Projection(eqx.Module):
     - `plasticity`: optional long-term plasticity rule of the weights (e.g.
       [`brainjax.plasticity.STDP`][]); the weights then live in the network state
       (`NetworkState.plastic[k] = (weights, rule_state, mask)`) and change online, after
-      each step's delivery, with the step's pre/postsynaptic spikes. Synapses of
+      each step's delivery, with the step's pre/postsynaptic spikes. On event-driven
+      projections, pair and triplet STDP are event-driven (only the synapses of the
+      neurons that spiked change; `mask` is then `None`). Synapses of
       initial weight exactly 0 are absent (never changed).
     - `key`: PRNG key of a random connectivity rule (the same key, the same synapses).
     - `propagation`: [`brainjax.network.EventDriven`][] or [`brainjax.network.Dense`][];
